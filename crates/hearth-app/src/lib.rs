@@ -1,0 +1,2028 @@
+//! The façade every Hearth shell calls: open a data dir, run a command, query
+//! a view, subscribe to events.
+//!
+//! Each command takes the store's write lock, catches up with anything
+//! another process wrote, validates against the rules in `hearth-domain`,
+//! edits the Automerge documents, and commits the new change chunks together
+//! with the projections they imply in one SQLite transaction. It returns only
+//! after that commit is durable. A command that fails changes nothing.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
+use chrono_tz::Tz;
+use hearth_doc::automerge::ActorId;
+use hearth_doc::{Doc, DocError, DocId, DocKind};
+use hearth_domain::household::{Assignment, RosterWeek, Schedule, Settings, StreakRule};
+use hearth_domain::ledger::{
+    Adjustment, Completion, CompletionStatus, PeriodLedger, Redemption, RedemptionOutcome,
+    RedemptionStatus, Review,
+};
+use hearth_domain::occurrence::{occurrences_until, parse_occurrence_key};
+use hearth_domain::perms;
+use hearth_domain::spec::{self, AssignSpec};
+use hearth_domain::time::{local_date, period_of};
+use hearth_domain::{
+    Chore, ChoreId, DeviceId, Household, Member, MemberId, MissedPolicy, OccurrenceState, Reward,
+    RewardId, Role,
+};
+use hearth_store::{BalanceRow, EntryRow, Store, StoreError, WeekRow};
+use sha2::{Digest, Sha256};
+use tokio::sync::{Mutex, broadcast};
+
+mod derive;
+pub mod views;
+
+use derive::{CachedPeriod, Derived, derive};
+pub use views::*;
+
+/// Errors of the façade, each with a stable code.
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error("no household here yet: run `hearth init` first")]
+    NotInitialized,
+    #[error("this data dir already holds the household '{0}'")]
+    AlreadyInitialized(String),
+    #[error("no {what} '{name}'")]
+    NotFound { what: &'static str, name: String },
+    #[error("{0}")]
+    Invalid(String),
+    #[error("{0}")]
+    Denied(String),
+    #[error("{0}")]
+    Conflict(String),
+    #[error(transparent)]
+    Doc(#[from] DocError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl AppError {
+    /// A stable, machine-readable code.
+    pub fn code(&self) -> &'static str {
+        match self {
+            AppError::NotInitialized => "not_initialized",
+            AppError::AlreadyInitialized(_) => "already_initialized",
+            AppError::NotFound { .. } => "not_found",
+            AppError::Invalid(_) => "invalid",
+            AppError::Denied(_) => "denied",
+            AppError::Conflict(_) => "conflict",
+            AppError::Doc(DocError::NewerSchema { .. }) => "newer_schema",
+            AppError::Doc(_) => "document",
+            AppError::Store(_) => "store",
+        }
+    }
+}
+
+impl From<perms::Denied> for AppError {
+    fn from(d: perms::Denied) -> Self {
+        AppError::Denied(d.0)
+    }
+}
+
+impl From<spec::SpecError> for AppError {
+    fn from(e: spec::SpecError) -> Self {
+        AppError::Invalid(e.to_string())
+    }
+}
+
+pub type Result<T, E = AppError> = std::result::Result<T, E>;
+
+fn invalid(msg: impl Into<String>) -> AppError {
+    AppError::Invalid(msg.into())
+}
+
+fn not_found(what: &'static str, name: &str) -> AppError {
+    AppError::NotFound {
+        what,
+        name: name.to_owned(),
+    }
+}
+
+/// Who is acting: a member (by name or id) and their PIN. Without a name the
+/// device's own member acts.
+#[derive(Debug, Clone, Default)]
+pub struct Actor {
+    pub member: Option<String>,
+    pub pin: Option<String>,
+}
+
+/// A chore as entered.
+#[derive(Debug, Clone, Default)]
+pub struct ChoreInput {
+    pub title: String,
+    pub points: i64,
+    pub every: String,
+    pub at: Option<String>,
+    pub rolling: bool,
+    pub assign: Option<String>,
+    pub approval: bool,
+    pub missed: Option<String>,
+    pub window_minutes: Option<u32>,
+    pub start: Option<NaiveDate>,
+    pub notes: String,
+}
+
+/// A reward as entered.
+#[derive(Debug, Clone, Default)]
+pub struct RewardInput {
+    pub title: String,
+    pub cost: i64,
+    pub stock: Option<i64>,
+    pub approval: bool,
+    pub visible_to: Vec<String>,
+}
+
+/// A review of a completion.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verdict {
+    Approve,
+    Reject,
+}
+
+type Clock = Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>;
+
+/// An open data dir.
+pub struct App {
+    inner: Mutex<Inner>,
+    events: broadcast::Sender<Event>,
+    clock: Clock,
+}
+
+struct Slot {
+    doc: Doc,
+    last_seq: i64,
+    incremental: usize,
+    period: Option<String>,
+}
+
+struct Loaded {
+    household_id: DocId,
+    household: Household,
+    slots: BTreeMap<DocId, Slot>,
+    periods: BTreeMap<String, DocId>,
+    ledgers: BTreeMap<String, PeriodLedger>,
+}
+
+struct Inner {
+    store: Store,
+    actor: ActorId,
+    device: DeviceId,
+    loaded: Option<Loaded>,
+    known_seq: i64,
+    /// The projection rows as last written.
+    entries: Option<BTreeMap<(String, String), EntryRow>>,
+    weeks: Option<BTreeMap<(String, String), i64>>,
+    cache: BTreeMap<String, CachedPeriod>,
+}
+
+/// Incremental chunks a document collects before it is compacted.
+const COMPACT_AFTER: usize = 64;
+
+const META_HOUSEHOLD: &str = "household";
+const META_MEMBER: &str = "member";
+
+fn random16() -> [u8; 16] {
+    rand::random()
+}
+
+fn new_id() -> String {
+    hearth_store::short_id(&random16())
+}
+
+fn pin_hash(member: &MemberId, pin: &str) -> String {
+    hex::encode(
+        Sha256::new()
+            .chain_update(member.as_str())
+            .chain_update(b"\0")
+            .chain_update(pin)
+            .finalize(),
+    )
+}
+
+impl App {
+    /// The default data dir (the OS's per-user data dir).
+    pub fn default_data_dir() -> Option<PathBuf> {
+        directories::ProjectDirs::from("org", "Hearth", "Hearth")
+            .map(|d| d.data_dir().to_path_buf())
+    }
+
+    /// Opens (creating) the data dir.
+    pub async fn open(data_dir: &Path) -> Result<App> {
+        Self::open_with_clock(data_dir, Arc::new(Utc::now)).await
+    }
+
+    /// Opens the data dir with a given clock (tests, scripted runs).
+    pub async fn open_with_clock(data_dir: &Path, clock: Clock) -> Result<App> {
+        std::fs::create_dir_all(data_dir).map_err(|e| {
+            invalid(format!(
+                "cannot create data dir {}: {e}",
+                data_dir.display()
+            ))
+        })?;
+        let db_path = data_dir.join("hearth.sqlite3");
+        let mut store = Store::open(&db_path).await?;
+        let identity = store
+            .identity(&db_path, clock().timestamp_millis(), random16)
+            .await?;
+        let (events, _) = broadcast::channel(256);
+        Ok(App {
+            inner: Mutex::new(Inner {
+                store,
+                actor: ActorId::from(identity.actor.as_slice()),
+                device: DeviceId(identity.device_id),
+                loaded: None,
+                known_seq: -1,
+                entries: None,
+                weeks: None,
+                cache: BTreeMap::new(),
+            }),
+            events,
+            clock,
+        })
+    }
+
+    pub fn now(&self) -> DateTime<Utc> {
+        (self.clock)()
+    }
+
+    /// Events for every change this app writes.
+    pub fn subscribe(&self) -> broadcast::Receiver<Event> {
+        self.events.subscribe()
+    }
+
+    fn emit(&self, events: Vec<Event>) {
+        for e in events {
+            // Nobody listening is fine.
+            let _ = self.events.send(e);
+        }
+    }
+
+    // ----- household ------------------------------------------------------
+
+    /// Creates the household, with its first parent acting on this device.
+    pub async fn init(
+        &self,
+        name: &str,
+        timezone: &str,
+        parent: &str,
+        pin: Option<&str>,
+    ) -> Result<HouseholdView> {
+        let now = self.now();
+        let name = name.trim();
+        let parent_name = parent.trim();
+        if name.is_empty() {
+            return Err(invalid("the household needs a name"));
+        }
+        let tz: Tz = timezone.parse().map_err(|_| {
+            invalid(format!(
+                "unknown timezone '{timezone}' (use an IANA name such as Europe/Berlin)"
+            ))
+        })?;
+        check_name(parent_name)?;
+        let pin = pin.map(check_pin).transpose()?;
+        let mut inner = self.inner.lock().await;
+        let inner = &mut *inner;
+        let mut tx = inner.store.begin().await?;
+        if let Some(existing) = tx.meta(META_HOUSEHOLD).await? {
+            return Err(AppError::AlreadyInitialized(existing));
+        }
+        let id = DocId::from_bytes(random16());
+        let mut doc = Doc::new_household(id, inner.actor.clone())?;
+        let member = MemberId(new_id());
+        doc.put_settings(&Settings {
+            name: name.to_owned(),
+            timezone: tz,
+            streak: StreakRule::default(),
+            roster_anchor: hearth_domain::recurrence::monday_of(local_date(tz, now)),
+            quiet_hours: None,
+        })?;
+        doc.put_member(&Member {
+            pin_hash: pin.map(|p| pin_hash(&member, p)),
+            id: member.clone(),
+            name: parent_name.to_owned(),
+            role: Role::Parent,
+            colour: String::new(),
+            roster: None,
+            goal: None,
+            archived: false,
+        })?;
+        doc.commit(now.timestamp(), "init");
+        tx.ensure_doc(&id.to_string(), "household", None).await?;
+        tx.put_chunk(&id.to_string(), &doc.save_incremental())
+            .await?;
+        tx.set_meta(META_HOUSEHOLD, &id.to_string()).await?;
+        tx.set_meta(META_MEMBER, member.as_str()).await?;
+        tx.set_balances(&[BalanceRow {
+            member_id: member.to_string(),
+            spendable: 0,
+            earned: 0,
+            spent: 0,
+            deducted: 0,
+        }])
+        .await?;
+        tx.commit().await?;
+        inner.loaded = None;
+        Ok(HouseholdView {
+            id: id.to_string(),
+            name: name.to_owned(),
+            timezone: tz.name().to_owned(),
+            device_id: inner.device.to_string(),
+            acting_member: Some(parent_name.to_owned()),
+        })
+    }
+
+    pub async fn household(&self) -> Result<HouseholdView> {
+        let mut inner = self.inner.lock().await;
+        let member = inner.store.meta(META_MEMBER).await?;
+        let device = inner.device.to_string();
+        let loaded = inner.load().await?;
+        let h = &loaded.household;
+        Ok(HouseholdView {
+            id: loaded.household_id.to_string(),
+            name: h.settings.name.clone(),
+            timezone: h.settings.timezone.name().to_owned(),
+            device_id: device,
+            acting_member: member
+                .and_then(|m| h.members.get(&MemberId(m)))
+                .map(|m| m.name.clone()),
+        })
+    }
+
+    // ----- members --------------------------------------------------------
+
+    pub async fn add_member(
+        &self,
+        actor: &Actor,
+        name: &str,
+        role: Role,
+        pin: Option<&str>,
+    ) -> Result<MemberView> {
+        let now = self.now();
+        let name = name.trim().to_owned();
+        check_name(&name)?;
+        let pin = pin.map(check_pin).transpose()?;
+        let member = self
+            .write(now, actor, |w, me| {
+                perms::can_edit_household(me)?;
+                if w.household().member(&name).is_some() {
+                    return Err(AppError::Conflict(format!(
+                        "there is already a member called '{name}'"
+                    )));
+                }
+                let id = MemberId(new_id());
+                let member = Member {
+                    pin_hash: pin.map(|p| pin_hash(&id, p)),
+                    id,
+                    name: name.clone(),
+                    role,
+                    colour: String::new(),
+                    roster: None,
+                    goal: None,
+                    archived: false,
+                };
+                w.household_doc()?.put_member(&member)?;
+                Ok(member)
+            })
+            .await?;
+        Ok(member_view(&member))
+    }
+
+    /// Sets a member's roster week (`None`: every week).
+    pub async fn set_roster(
+        &self,
+        actor: &Actor,
+        member: &str,
+        week: Option<RosterWeek>,
+    ) -> Result<()> {
+        let now = self.now();
+        self.write(now, actor, |w, me| {
+            perms::can_edit_household(me)?;
+            let mut m = w.member(member)?.clone();
+            m.roster = week;
+            w.household_doc()?.put_member(&m)?;
+            Ok(())
+        })
+        .await
+    }
+
+    /// Pins a reward as a member's savings goal (a member may set their own).
+    pub async fn set_goal(&self, actor: &Actor, member: &str, reward: Option<&str>) -> Result<()> {
+        let now = self.now();
+        self.write(now, actor, |w, me| {
+            let mut m = w.member(member)?.clone();
+            if me.id != m.id {
+                perms::can_edit_household(me)?;
+            }
+            m.goal = match reward {
+                Some(r) => Some(w.reward(r)?.id.clone()),
+                None => None,
+            };
+            w.household_doc()?.put_member(&m)?;
+            Ok(())
+        })
+        .await
+    }
+
+    pub async fn members(&self) -> Result<Vec<MemberView>> {
+        let mut inner = self.inner.lock().await;
+        let loaded = inner.load().await?;
+        Ok(loaded
+            .household
+            .members
+            .values()
+            .filter(|m| !m.archived)
+            .map(member_view)
+            .collect())
+    }
+
+    // ----- chores ---------------------------------------------------------
+
+    pub async fn add_chore(&self, actor: &Actor, input: ChoreInput) -> Result<ChoreView> {
+        let now = self.now();
+        let title = input.title.trim().to_owned();
+        if title.is_empty() || title.chars().count() > 80 {
+            return Err(invalid("a chore needs a title of 1 to 80 characters"));
+        }
+        if !(0..=100_000).contains(&input.points) {
+            return Err(invalid("points must be between 0 and 100000"));
+        }
+        let recurrence = spec::parse_every(&input.every)?;
+        let due_time = input
+            .at
+            .as_deref()
+            .map(|t| {
+                NaiveTime::parse_from_str(t, "%H:%M")
+                    .map_err(|_| invalid(format!("invalid time '{t}': expected HH:MM")))
+            })
+            .transpose()?;
+        let assign = spec::parse_assign(input.assign.as_deref().unwrap_or("anyone"))?;
+        let missed = spec::parse_missed(input.missed.as_deref().unwrap_or("skip"))?;
+        if input.rolling && matches!(recurrence, hearth_domain::Recurrence::Once { .. }) {
+            return Err(invalid("a one-off chore cannot be rolling"));
+        }
+        let chore = self
+            .write(now, actor, |w, me| {
+                perms::can_edit_household(me)?;
+                if w.household().chore(&title).is_some() {
+                    return Err(AppError::Conflict(format!(
+                        "there is already a chore called '{title}'"
+                    )));
+                }
+                let resolve = |names: &[String]| -> Result<Vec<MemberId>> {
+                    names.iter().map(|n| Ok(w.member(n)?.id.clone())).collect()
+                };
+                let assignment = match &assign {
+                    AssignSpec::Fixed(n) => Assignment::Fixed(w.member(n)?.id.clone()),
+                    AssignSpec::Rotate(ns) => Assignment::Rotate(resolve(ns)?),
+                    AssignSpec::LeastLoaded(ns) => Assignment::LeastLoaded(resolve(ns)?),
+                    AssignSpec::Anyone => Assignment::Anyone,
+                    AssignSpec::Everyone(ns) => Assignment::Everyone(resolve(ns)?),
+                };
+                let today = local_date(w.household().settings.timezone, now);
+                let mut start = input.start.unwrap_or(today);
+                if let hearth_domain::Recurrence::Once { date } = recurrence {
+                    start = start.min(date);
+                }
+                let chore = Chore {
+                    id: ChoreId(new_id()),
+                    title: title.clone(),
+                    notes: input.notes.clone(),
+                    icon: String::new(),
+                    points: input.points,
+                    schedule: Schedule {
+                        recurrence: recurrence.clone(),
+                        start,
+                        due_time,
+                        rolling: input.rolling,
+                        window_minutes: input.window_minutes,
+                    },
+                    assignment,
+                    missed,
+                    requires_approval: input.approval,
+                    archived: false,
+                };
+                w.household_doc()?.put_chore(&chore)?;
+                Ok(chore)
+            })
+            .await?;
+        let mut inner = self.inner.lock().await;
+        let loaded = inner.load().await?;
+        Ok(chore_view(&loaded.household, &chore))
+    }
+
+    /// Changes a chore's points (later completions carry the new value;
+    /// earlier ones keep theirs).
+    pub async fn set_chore_points(&self, actor: &Actor, chore: &str, points: i64) -> Result<()> {
+        let now = self.now();
+        if !(0..=100_000).contains(&points) {
+            return Err(invalid("points must be between 0 and 100000"));
+        }
+        self.write(now, actor, |w, me| {
+            perms::can_edit_household(me)?;
+            let mut c = w.chore(chore)?.clone();
+            c.points = points;
+            w.household_doc()?.put_chore(&c)?;
+            Ok(())
+        })
+        .await
+    }
+
+    /// Archives a chore: no more occurrences; its history stays.
+    pub async fn archive_chore(&self, actor: &Actor, chore: &str) -> Result<()> {
+        let now = self.now();
+        self.write(now, actor, |w, me| {
+            perms::can_edit_household(me)?;
+            let mut c = w.chore(chore)?.clone();
+            c.archived = true;
+            w.household_doc()?.put_chore(&c)?;
+            Ok(())
+        })
+        .await
+    }
+
+    pub async fn chores(&self) -> Result<Vec<ChoreView>> {
+        let mut inner = self.inner.lock().await;
+        let loaded = inner.load().await?;
+        let h = &loaded.household;
+        let mut out: Vec<ChoreView> = h
+            .chores
+            .values()
+            .filter(|c| !c.archived)
+            .map(|c| chore_view(h, c))
+            .collect();
+        out.sort_by(|a, b| a.title.to_lowercase().cmp(&b.title.to_lowercase()));
+        Ok(out)
+    }
+
+    // ----- today and completions -----------------------------------------
+
+    /// Occurrences due on `date` (default today) plus anything still overdue,
+    /// optionally for one member (their own and anyone's).
+    pub async fn today(
+        &self,
+        member: Option<&str>,
+        date: Option<NaiveDate>,
+    ) -> Result<Vec<OccurrenceView>> {
+        let now = self.now();
+        let mut inner = self.inner.lock().await;
+        inner.catch_up_read().await?;
+        let loaded = inner.load().await?;
+        let h = &loaded.household;
+        let member = member
+            .map(|m| h.member(m).ok_or_else(|| not_found("member", m)))
+            .transpose()?;
+        let today = local_date(h.settings.timezone, now);
+        let date = date.unwrap_or(today);
+        let (derived, _) = derive(
+            h,
+            &loaded.ledgers,
+            &BTreeMap::new(),
+            &BTreeMap::new(),
+            now,
+            date,
+        );
+        let mut out = Vec::new();
+        for chore in h.chores.values().filter(|c| !c.archived) {
+            for occ in derived.occurrences.get(&chore.id).into_iter().flatten() {
+                if let Some(m) = member
+                    && occ.assignee.as_ref().is_some_and(|a| a != &m.id)
+                {
+                    continue;
+                }
+                let status = derived.facts.status(&occ.key);
+                let state = occ.state(status, now);
+                let show = occ.due_date == date
+                    || (date == today && occ.due_date < date && state == OccurrenceState::Overdue);
+                if !show {
+                    continue;
+                }
+                let completion = loaded
+                    .ledgers
+                    .get(&period_of(occ.due_date))
+                    .and_then(|l| l.completions.iter().find(|c| c.key == occ.key))
+                    .filter(|c| c.status().is_active());
+                out.push(OccurrenceView {
+                    key: occ.key.clone(),
+                    chore_id: chore.id.to_string(),
+                    title: chore.title.clone(),
+                    points: chore.points,
+                    due_date: occ.due_date,
+                    due_time: chore
+                        .schedule
+                        .due_time
+                        .map(|t| t.format("%H:%M").to_string()),
+                    due_at: occ.due_at,
+                    assignee: occ.assignee.as_ref().map(|a| member_name(h, a)),
+                    status: state.as_str().to_owned(),
+                    done_by: completion.map(|c| member_name(h, &c.member)),
+                });
+            }
+        }
+        out.sort_by(|a, b| (a.due_at, &a.title, &a.key).cmp(&(b.due_at, &b.title, &b.key)));
+        Ok(out)
+    }
+
+    /// Marks an occurrence done (by key, or the chore's open occurrence for
+    /// `by` by title).
+    pub async fn done(
+        &self,
+        actor: &Actor,
+        key_or_title: &str,
+        by: &str,
+        at: Option<DateTime<Utc>>,
+    ) -> Result<CompletionView> {
+        let now = self.now();
+        let at = at.unwrap_or(now);
+        if at > now + chrono::Duration::minutes(5) {
+            return Err(invalid("a chore cannot be done in the future"));
+        }
+        let completion = self
+            .write(now, actor, |w, _me| {
+                let h = w.household();
+                let tz = h.settings.timezone;
+                let member = w.member(by)?.clone();
+                let at_date = local_date(tz, at);
+                let facts = derive::Facts::new(h, w.ledgers());
+                let (chore, occ) = if let Some((chore_id, date, _)) =
+                    parse_occurrence_key(key_or_title)
+                {
+                    let chore = h
+                        .chores
+                        .get(&chore_id)
+                        .filter(|c| !c.archived)
+                        .ok_or_else(|| not_found("chore", chore_id.as_str()))?;
+                    let occ = occurrences_until(h, chore, date.max(at_date), &facts)
+                        .into_iter()
+                        .find(|o| o.key == key_or_title)
+                        .ok_or_else(|| not_found("occurrence", key_or_title))?;
+                    (chore, occ)
+                } else {
+                    let chore = w.chore(key_or_title)?;
+                    let occ =
+                        occurrences_until(h, chore, at_date + chrono::Duration::days(1), &facts)
+                            .into_iter()
+                            .filter(|o| o.assignee.as_ref().is_none_or(|a| a == &member.id))
+                            .filter(|o| o.state(facts.status(&o.key), at).is_open())
+                            .find(|o| o.due_date <= at_date || o.opens_at.is_some_and(|t| t <= at))
+                            .ok_or_else(|| {
+                                AppError::Conflict(format!(
+                                    "'{}' has nothing open for {} on {at_date}",
+                                    chore.title, member.name
+                                ))
+                            })?;
+                    (chore, occ)
+                };
+                if let Some(a) = &occ.assignee
+                    && a != &member.id
+                {
+                    return Err(AppError::Denied(format!(
+                        "{} is {}'s to do, not {}'s",
+                        occ.key,
+                        member_name(h, a),
+                        member.name
+                    )));
+                }
+                match occ.state(facts.status(&occ.key), at) {
+                    OccurrenceState::Done | OccurrenceState::Pending => {
+                        return Err(AppError::Conflict(format!("{} is already done", occ.key)));
+                    }
+                    OccurrenceState::Missed => {
+                        return Err(AppError::Conflict(format!(
+                            "{} was missed and has expired",
+                            occ.key
+                        )));
+                    }
+                    OccurrenceState::Due | OccurrenceState::Overdue => {}
+                }
+                if let Some(opens) = occ.opens_at
+                    && at < opens
+                {
+                    return Err(AppError::Conflict(format!(
+                        "{} can be done from {} on",
+                        occ.key,
+                        opens.with_timezone(&tz).format("%Y-%m-%d %H:%M")
+                    )));
+                }
+                if occ.opens_at.is_none() && occ.due_date > at_date {
+                    return Err(AppError::Conflict(format!(
+                        "{} is not due until {}",
+                        occ.key, occ.due_date
+                    )));
+                }
+                let completion = Completion {
+                    key: occ.key.clone(),
+                    chore: chore.id.clone(),
+                    member: member.id.clone(),
+                    at,
+                    device: w.device.clone(),
+                    points: chore.points,
+                    due_date: occ.due_date,
+                    due_at: occ.due_at,
+                    needs_approval: chore.requires_approval,
+                    review: None,
+                };
+                w.ledger_doc(&period_of(occ.due_date))?
+                    .put_completion(&completion)?;
+                Ok(completion)
+            })
+            .await?;
+        let mut inner = self.inner.lock().await;
+        let loaded = inner.load().await?;
+        Ok(completion_view(&loaded.household, &completion))
+    }
+
+    /// Approves or rejects a pending completion (parents).
+    pub async fn review(
+        &self,
+        actor: &Actor,
+        key: &str,
+        verdict: Verdict,
+    ) -> Result<CompletionView> {
+        let now = self.now();
+        let status = match verdict {
+            Verdict::Approve => CompletionStatus::Approved,
+            Verdict::Reject => CompletionStatus::Rejected,
+        };
+        self.review_with(actor, key, status, None, now).await
+    }
+
+    /// Voids a completion (parents, any time; a reason is required).
+    pub async fn void(&self, actor: &Actor, key: &str, reason: &str) -> Result<CompletionView> {
+        let now = self.now();
+        if reason.trim().is_empty() {
+            return Err(invalid("voiding needs a reason"));
+        }
+        self.review_with(
+            actor,
+            key,
+            CompletionStatus::Voided,
+            Some(reason.trim()),
+            now,
+        )
+        .await
+    }
+
+    /// Undoes a completion: the member who did it, within 10 minutes and
+    /// before approval, or a parent.
+    pub async fn undo(&self, actor: &Actor, key: &str) -> Result<CompletionView> {
+        let now = self.now();
+        self.review_with(actor, key, CompletionStatus::Voided, Some("undone"), now)
+            .await
+    }
+
+    async fn review_with(
+        &self,
+        actor: &Actor,
+        key: &str,
+        status: CompletionStatus,
+        reason: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> Result<CompletionView> {
+        let completion = self
+            .write(now, actor, |w, me| {
+                let (_, date, _) =
+                    parse_occurrence_key(key).ok_or_else(|| not_found("completion", key))?;
+                let period = period_of(date);
+                let mut completion = w
+                    .ledgers()
+                    .get(&period)
+                    .and_then(|l| l.completions.iter().find(|c| c.key == key))
+                    .cloned()
+                    .ok_or_else(|| not_found("completion", key))?;
+                match (status, reason) {
+                    (CompletionStatus::Voided, Some("undone")) => {
+                        perms::can_void(me, &completion, now)?
+                    }
+                    (CompletionStatus::Voided, _) => {
+                        if me.role != Role::Parent {
+                            return Err(AppError::Denied(format!(
+                                "only a parent can void a completion; {} is a child (use undo)",
+                                me.name
+                            )));
+                        }
+                        perms::can_void(me, &completion, now)?;
+                    }
+                    _ => perms::can_review(me, &completion)?,
+                }
+                let review = Review {
+                    status,
+                    by: me.id.clone(),
+                    at: now,
+                    device: w.device.clone(),
+                    reason: reason.map(str::to_owned),
+                };
+                w.ledger_doc(&period)?.put_review(key, &review)?;
+                completion.review = Some(review);
+                Ok(completion)
+            })
+            .await?;
+        let mut inner = self.inner.lock().await;
+        let loaded = inner.load().await?;
+        Ok(completion_view(&loaded.household, &completion))
+    }
+
+    // ----- rewards and redemptions ---------------------------------------
+
+    pub async fn add_reward(&self, actor: &Actor, input: RewardInput) -> Result<RewardView> {
+        let now = self.now();
+        let title = input.title.trim().to_owned();
+        if title.is_empty() || title.chars().count() > 80 {
+            return Err(invalid("a reward needs a title of 1 to 80 characters"));
+        }
+        if !(0..=1_000_000).contains(&input.cost) {
+            return Err(invalid("the cost must be between 0 and 1000000"));
+        }
+        if input.stock.is_some_and(|s| s < 0) {
+            return Err(invalid("the stock cannot be negative"));
+        }
+        let reward = self
+            .write(now, actor, |w, me| {
+                perms::can_edit_household(me)?;
+                if w.household().reward(&title).is_some() {
+                    return Err(AppError::Conflict(format!(
+                        "there is already a reward called '{title}'"
+                    )));
+                }
+                let visible_to = input
+                    .visible_to
+                    .iter()
+                    .map(|n| Ok(w.member(n)?.id.clone()))
+                    .collect::<Result<Vec<_>>>()?;
+                let reward = Reward {
+                    id: RewardId(new_id()),
+                    title: title.clone(),
+                    icon: String::new(),
+                    cost: input.cost,
+                    stock: input.stock,
+                    visible_to,
+                    requires_approval: input.approval,
+                    archived: false,
+                };
+                w.household_doc()?.put_reward(&reward)?;
+                Ok(reward)
+            })
+            .await?;
+        Ok(RewardView {
+            id: reward.id.to_string(),
+            title: reward.title,
+            cost: reward.cost,
+            stock: reward.stock,
+            left: reward.stock,
+            visible_to: input.visible_to,
+            requires_approval: reward.requires_approval,
+        })
+    }
+
+    /// Rewards on offer (to `member`, if given), with the stock left.
+    pub async fn rewards(&self, member: Option<&str>) -> Result<Vec<RewardView>> {
+        let now = self.now();
+        let mut inner = self.inner.lock().await;
+        inner.catch_up_read().await?;
+        let derived = inner.derive_now(now).await?;
+        let loaded = inner.load().await?;
+        let h = &loaded.household;
+        let member = member
+            .map(|m| h.member(m).ok_or_else(|| not_found("member", m)))
+            .transpose()?;
+        let mut out: Vec<RewardView> = h
+            .rewards
+            .values()
+            .filter(|r| !r.archived && member.is_none_or(|m| r.visible_to(&m.id)))
+            .map(|r| RewardView {
+                id: r.id.to_string(),
+                title: r.title.clone(),
+                cost: r.cost,
+                stock: r.stock,
+                left: r
+                    .stock
+                    .map(|s| s - derived.state.stock_used.get(&r.id).copied().unwrap_or(0)),
+                visible_to: r.visible_to.iter().map(|m| member_name(h, m)).collect(),
+                requires_approval: r.requires_approval,
+            })
+            .collect();
+        out.sort_by_key(|r| (r.cost, r.title.to_lowercase()));
+        Ok(out)
+    }
+
+    /// Requests a reward for `by`.
+    pub async fn redeem(&self, actor: &Actor, reward: &str, by: &str) -> Result<RedemptionView> {
+        let now = self.now();
+        let redemption = self
+            .write(now, actor, |w, me| {
+                let member = w.member(by)?.clone();
+                if me.id != member.id && me.role != Role::Parent {
+                    return Err(AppError::Denied(format!(
+                        "{} cannot request rewards for {}",
+                        me.name, member.name
+                    )));
+                }
+                let reward = w.reward(reward)?.clone();
+                if !reward.visible_to(&member.id) {
+                    return Err(not_found("reward", &reward.title));
+                }
+                let derived = w.derive(now);
+                let balance = derived.state.balance(&member.id);
+                if balance.spendable < reward.cost {
+                    return Err(AppError::Conflict(format!(
+                        "insufficient points: {} has {} and '{}' costs {}",
+                        member.name, balance.spendable, reward.title, reward.cost
+                    )));
+                }
+                if let Some(stock) = reward.stock
+                    && derived
+                        .state
+                        .stock_used
+                        .get(&reward.id)
+                        .copied()
+                        .unwrap_or(0)
+                        >= stock
+                {
+                    return Err(AppError::Conflict(format!(
+                        "'{}' is out of stock",
+                        reward.title
+                    )));
+                }
+                let redemption = Redemption {
+                    id: new_id(),
+                    reward: reward.id.clone(),
+                    member: member.id.clone(),
+                    cost: reward.cost,
+                    requested_at: now,
+                    device: w.device.clone(),
+                    needs_approval: reward.requires_approval,
+                    status: RedemptionStatus::Requested,
+                    status_by: None,
+                    status_at: None,
+                };
+                let period = period_of(local_date(w.household().settings.timezone, now));
+                let device = w.device.clone();
+                let doc = w.ledger_doc(&period)?;
+                doc.put_redemption(&redemption)?;
+                if !reward.requires_approval {
+                    doc.put_redemption_status(
+                        &redemption.id,
+                        RedemptionStatus::Approved,
+                        &me.id,
+                        now,
+                        &device,
+                    )?;
+                }
+                Ok(redemption)
+            })
+            .await?;
+        self.redemption_view(&redemption.id).await
+    }
+
+    /// Moves a redemption on: approve, decline, fulfil (parents) or cancel.
+    pub async fn move_redemption(
+        &self,
+        actor: &Actor,
+        id: &str,
+        to: RedemptionStatus,
+    ) -> Result<RedemptionView> {
+        let now = self.now();
+        let id = self
+            .write(now, actor, |w, me| {
+                let (period, redemption) = w.find_redemption(id)?;
+                perms::can_move_redemption(me, &redemption, to)?;
+                if matches!(to, RedemptionStatus::Approved | RedemptionStatus::Fulfilled)
+                    && w.derive(now).outcome(&redemption.id)
+                        == Some(RedemptionOutcome::Insufficient)
+                {
+                    return Err(AppError::Conflict(format!(
+                        "redemption {} is not covered by the balance (insufficient); decline it",
+                        redemption.id
+                    )));
+                }
+                let device = w.device.clone();
+                w.ledger_doc(&period)?.put_redemption_status(
+                    &redemption.id,
+                    to,
+                    &me.id,
+                    now,
+                    &device,
+                )?;
+                Ok(redemption.id)
+            })
+            .await?;
+        self.redemption_view(&id).await
+    }
+
+    async fn redemption_view(&self, id: &str) -> Result<RedemptionView> {
+        let now = self.now();
+        let mut inner = self.inner.lock().await;
+        let derived = inner.derive_now(now).await?;
+        let loaded = inner.load().await?;
+        let r = loaded
+            .ledgers
+            .values()
+            .flat_map(|l| &l.redemptions)
+            .find(|r| r.id == id)
+            .ok_or_else(|| not_found("redemption", id))?;
+        Ok(redemption_view(
+            &loaded.household,
+            r,
+            derived.outcome(&r.id),
+        ))
+    }
+
+    /// Redemptions, newest first.
+    pub async fn redemptions(&self) -> Result<Vec<RedemptionView>> {
+        let now = self.now();
+        let mut inner = self.inner.lock().await;
+        inner.catch_up_read().await?;
+        let derived = inner.derive_now(now).await?;
+        let loaded = inner.load().await?;
+        let mut out: Vec<RedemptionView> = loaded
+            .ledgers
+            .values()
+            .flat_map(|l| &l.redemptions)
+            .map(|r| redemption_view(&loaded.household, r, derived.outcome(&r.id)))
+            .collect();
+        out.sort_by(|a, b| b.requested_at.cmp(&a.requested_at));
+        Ok(out)
+    }
+
+    // ----- points ---------------------------------------------------------
+
+    /// A parent's bonus (positive) or penalty (negative), with a reason.
+    pub async fn adjust(
+        &self,
+        actor: &Actor,
+        member: &str,
+        points: i64,
+        reason: &str,
+    ) -> Result<HistoryView> {
+        let now = self.now();
+        if points == 0 || points.abs() > 100_000 {
+            return Err(invalid(
+                "an adjustment is between -100000 and 100000 points, and not 0",
+            ));
+        }
+        if reason.trim().is_empty() {
+            return Err(invalid("an adjustment needs a reason"));
+        }
+        let adj = self
+            .write(now, actor, |w, me| {
+                perms::can_adjust(me)?;
+                let member = w.member(member)?.clone();
+                let adj = Adjustment {
+                    id: new_id(),
+                    member: member.id.clone(),
+                    points,
+                    reason: reason.trim().to_owned(),
+                    by: me.id.clone(),
+                    at: now,
+                    device: w.device.clone(),
+                };
+                let period = period_of(local_date(w.household().settings.timezone, now));
+                w.ledger_doc(&period)?.put_adjustment(&adj)?;
+                Ok(adj)
+            })
+            .await?;
+        let history = self.history(None, 100_000).await?;
+        history
+            .into_iter()
+            .find(|h| h.kind == "adjustment" && h.entry == adj.id)
+            .ok_or_else(|| not_found("adjustment", &adj.id))
+    }
+
+    /// Balances from the projection: no document is read.
+    pub async fn balances(&self, member: Option<&str>) -> Result<Vec<BalanceView>> {
+        let mut inner = self.inner.lock().await;
+        inner.refresh_if_stale(self.now()).await?;
+        let rows = inner.store.balances().await?;
+        let loaded = inner.load().await?;
+        let h = &loaded.household;
+        let member = member
+            .map(|m| h.member(m).ok_or_else(|| not_found("member", m)))
+            .transpose()?;
+        Ok(h.members
+            .values()
+            .filter(|m| !m.archived && member.is_none_or(|x| x.id == m.id))
+            .map(|m| {
+                let row = rows.iter().find(|r| r.member_id == m.id.as_str());
+                let spendable = row.map_or(0, |r| r.spendable);
+                BalanceView {
+                    member_id: m.id.to_string(),
+                    member: m.name.clone(),
+                    spendable,
+                    earned: row.map_or(0, |r| r.earned),
+                    spent: row.map_or(0, |r| r.spent),
+                    deducted: row.map_or(0, |r| r.deducted),
+                    goal: m
+                        .goal
+                        .as_ref()
+                        .and_then(|g| h.rewards.get(g))
+                        .map(|r| GoalView {
+                            reward: r.title.clone(),
+                            cost: r.cost,
+                            percent: if r.cost <= 0 {
+                                100
+                            } else {
+                                (spendable * 100 / r.cost).clamp(0, 100)
+                            },
+                        }),
+                }
+            })
+            .collect())
+    }
+
+    /// History from the projection, newest first.
+    pub async fn history(&self, member: Option<&str>, limit: i64) -> Result<Vec<HistoryView>> {
+        let mut inner = self.inner.lock().await;
+        inner.refresh_if_stale(self.now()).await?;
+        let loaded = inner.load().await?;
+        let member_id = member
+            .map(|m| {
+                loaded
+                    .household
+                    .member(m)
+                    .map(|m| m.id.to_string())
+                    .ok_or_else(|| not_found("member", m))
+            })
+            .transpose()?;
+        let names: BTreeMap<String, String> = loaded
+            .household
+            .members
+            .values()
+            .map(|m| (m.id.to_string(), m.name.clone()))
+            .collect();
+        let rows = inner.store.entries(member_id.as_deref(), limit).await?;
+        Ok(rows
+            .into_iter()
+            .map(|r| HistoryView {
+                member: names.get(&r.member_id).cloned().unwrap_or(r.member_id),
+                at: DateTime::from_timestamp_millis(r.at).unwrap_or_default(),
+                detail: serde_json::from_str(&r.detail).unwrap_or_default(),
+                kind: r.kind,
+                entry: r.entry,
+                status: r.status,
+                points: r.points,
+            })
+            .collect())
+    }
+
+    /// Points per member per ISO week.
+    pub async fn stats(&self) -> Result<Vec<WeekView>> {
+        let mut inner = self.inner.lock().await;
+        inner.refresh_if_stale(self.now()).await?;
+        let rows = inner.store.weeks().await?;
+        let loaded = inner.load().await?;
+        Ok(rows
+            .into_iter()
+            .map(|r| WeekView {
+                member: member_name(&loaded.household, &MemberId(r.member_id)),
+                week: r.week,
+                points: r.points,
+            })
+            .collect())
+    }
+
+    /// Rebuilds every projection from the documents, walking every period
+    /// again (no cache).
+    pub async fn rematerialize(&self) -> Result<()> {
+        let now = self.now();
+        let mut inner = self.inner.lock().await;
+        inner.loaded = None;
+        inner.entries = None;
+        inner.weeks = None;
+        inner.load().await?;
+        inner.cache.clear();
+        inner.write_projections_standalone(now).await
+    }
+
+    /// Bytes stored per document: `(doc id, kind, period, chunks, bytes)`.
+    pub async fn storage(&self) -> Result<Vec<(String, String, Option<String>, i64, i64)>> {
+        let mut inner = self.inner.lock().await;
+        let docs = inner.store.docs().await?;
+        let mut out = Vec::new();
+        for d in docs {
+            let size = inner.store.doc_size(&d.doc_id).await?;
+            out.push((d.doc_id, d.kind, d.period, size.chunks, size.bytes));
+        }
+        Ok(out)
+    }
+
+    /// Compacts every document into one snapshot.
+    pub async fn compact(&self) -> Result<()> {
+        let mut inner = self.inner.lock().await;
+        inner.load().await?;
+        let Inner { store, loaded, .. } = &mut *inner;
+        let loaded = loaded.as_mut().ok_or(AppError::NotInitialized)?;
+        let mut tx = store.begin().await?;
+        for (id, slot) in &mut loaded.slots {
+            let snapshot = slot.doc.save();
+            slot.last_seq = tx
+                .compact(&id.to_string(), &snapshot, slot.last_seq)
+                .await?;
+            slot.incremental = 0;
+        }
+        tx.commit().await?;
+        inner.known_seq = -1;
+        Ok(())
+    }
+
+    // ----- the write path -------------------------------------------------
+
+    /// Runs `edit` under the write lock with the acting member resolved,
+    /// then commits what it changed, with the projections, durably.
+    async fn write<T>(
+        &self,
+        now: DateTime<Utc>,
+        actor: &Actor,
+        edit: impl FnOnce(&mut Writer<'_>, &Member) -> Result<T>,
+    ) -> Result<T> {
+        let mut guard = self.inner.lock().await;
+        let inner = &mut *guard;
+        inner.load().await?;
+        let result = inner.write(now, actor, edit).await;
+        if matches!(result, Err(AppError::Store(_) | AppError::Doc(_))) {
+            // What is in memory may be ahead of the disk: start afresh.
+            inner.loaded = None;
+            inner.entries = None;
+            inner.weeks = None;
+            inner.known_seq = -1;
+        }
+        let (value, events) = result?;
+        drop(guard);
+        self.emit(events);
+        Ok(value)
+    }
+}
+
+/// What an edit sees and changes.
+pub(crate) struct Writer<'a> {
+    loaded: &'a mut Loaded,
+    actor: ActorId,
+    device: DeviceId,
+    touched: BTreeSet<DocId>,
+    new_docs: BTreeSet<DocId>,
+}
+
+impl Writer<'_> {
+    fn household(&self) -> &Household {
+        &self.loaded.household
+    }
+
+    fn ledgers(&self) -> &BTreeMap<String, PeriodLedger> {
+        &self.loaded.ledgers
+    }
+
+    fn member(&self, name: &str) -> Result<&Member> {
+        self.loaded
+            .household
+            .member(name)
+            .ok_or_else(|| not_found("member", name))
+    }
+
+    fn chore(&self, title: &str) -> Result<&Chore> {
+        self.loaded
+            .household
+            .chore(title)
+            .ok_or_else(|| not_found("chore", title))
+    }
+
+    fn reward(&self, title: &str) -> Result<&Reward> {
+        self.loaded
+            .household
+            .reward(title)
+            .ok_or_else(|| not_found("reward", title))
+    }
+
+    fn derive(&self, now: DateTime<Utc>) -> Derived {
+        let today = local_date(self.loaded.household.settings.timezone, now);
+        derive(
+            &self.loaded.household,
+            &self.loaded.ledgers,
+            &BTreeMap::new(),
+            &BTreeMap::new(),
+            now,
+            today,
+        )
+        .0
+    }
+
+    fn find_redemption(&self, id: &str) -> Result<(String, Redemption)> {
+        let mut found = self.loaded.ledgers.iter().flat_map(|(p, l)| {
+            l.redemptions
+                .iter()
+                .filter(|r| r.id == id || (id.len() >= 4 && r.id.starts_with(id)))
+                .map(move |r| (p.clone(), r.clone()))
+        });
+        let first = found.next().ok_or_else(|| not_found("redemption", id))?;
+        if found.next().is_some() {
+            return Err(invalid(format!("'{id}' names more than one redemption")));
+        }
+        Ok(first)
+    }
+
+    fn household_doc(&mut self) -> Result<&mut Doc> {
+        let id = self.loaded.household_id;
+        self.touched.insert(id);
+        Ok(&mut self
+            .loaded
+            .slots
+            .get_mut(&id)
+            .ok_or(AppError::NotInitialized)?
+            .doc)
+    }
+
+    /// The ledger document of a period, started (identically on every
+    /// device) if this is its first entry here.
+    fn ledger_doc(&mut self, period: &str) -> Result<&mut Doc> {
+        let id = match self.loaded.periods.get(period) {
+            Some(id) => *id,
+            None => {
+                let doc = Doc::new_ledger(&self.loaded.household_id, period, self.actor.clone())?;
+                let id = doc.id();
+                self.loaded.slots.insert(
+                    id,
+                    Slot {
+                        doc,
+                        last_seq: 0,
+                        incremental: 0,
+                        period: Some(period.to_owned()),
+                    },
+                );
+                self.loaded.periods.insert(period.to_owned(), id);
+                self.new_docs.insert(id);
+                id
+            }
+        };
+        self.touched.insert(id);
+        Ok(&mut self
+            .loaded
+            .slots
+            .get_mut(&id)
+            .expect("slot inserted above")
+            .doc)
+    }
+}
+
+impl Inner {
+    /// Loads every document (once per process, or after a failed write).
+    async fn load(&mut self) -> Result<&mut Loaded> {
+        if self.loaded.is_none() {
+            let household_id = self
+                .store
+                .meta(META_HOUSEHOLD)
+                .await?
+                .ok_or(AppError::NotInitialized)?;
+            let household_id = DocId::parse(&household_id)
+                .ok_or_else(|| AppError::Invalid(format!("bad household id {household_id}")))?;
+            let mut slots = BTreeMap::new();
+            let mut periods = BTreeMap::new();
+            let mut max_seq = 0;
+            for row in self.store.docs().await? {
+                let Some(id) = DocId::parse(&row.doc_id) else {
+                    continue;
+                };
+                let chunks = self.store.chunks(&row.doc_id, 0).await?;
+                let last_seq = chunks.last().map_or(0, |c| c.seq);
+                max_seq = max_seq.max(last_seq);
+                let bytes: Vec<u8> = chunks.iter().flat_map(|c| c.data.iter().copied()).collect();
+                let doc = Doc::load(id, &bytes, self.actor.clone())?;
+                if let Some(p) = &row.period {
+                    periods.insert(p.clone(), id);
+                }
+                slots.insert(
+                    id,
+                    Slot {
+                        doc,
+                        last_seq,
+                        incremental: chunks.len().saturating_sub(1),
+                        period: row.period,
+                    },
+                );
+            }
+            let household = slots
+                .get(&household_id)
+                .ok_or_else(|| AppError::Invalid("the household document is missing".into()))?
+                .doc
+                .household()?;
+            let mut ledgers = BTreeMap::new();
+            for (period, id) in &periods {
+                ledgers.insert(period.clone(), slots[id].doc.ledger()?);
+            }
+            self.known_seq = max_seq;
+            for (period, key, stored) in self.store.period_cache().await? {
+                #[derive(serde::Deserialize)]
+                struct Stored {
+                    state: hearth_domain::LedgerState,
+                    result: hearth_domain::ledger::PeriodResult,
+                }
+                // An unreadable cache row is only a lost shortcut.
+                if let Ok(s) = serde_json::from_str::<Stored>(&stored) {
+                    self.cache.insert(
+                        period,
+                        CachedPeriod {
+                            key,
+                            state: s.state,
+                            result: Some(s.result),
+                        },
+                    );
+                }
+            }
+            self.loaded = Some(Loaded {
+                household_id,
+                household,
+                slots,
+                periods,
+                ledgers,
+            });
+        }
+        Ok(self.loaded.as_mut().expect("loaded above"))
+    }
+
+    /// Before a read that needs the documents: pick up what other processes
+    /// wrote.
+    async fn catch_up_read(&mut self) -> Result<()> {
+        if self.loaded.is_none() {
+            return Ok(());
+        }
+        let mut tx = self.store.begin().await?;
+        let seq = tx.max_seq().await?;
+        drop(tx);
+        if seq != self.known_seq {
+            self.loaded = None;
+            self.entries = None;
+            self.weeks = None;
+        }
+        Ok(())
+    }
+
+    /// Projections are written with every change; they only go stale when
+    /// the date moves on (penalties, expiries). Reads refresh them then.
+    async fn refresh_if_stale(&mut self, now: DateTime<Utc>) -> Result<()> {
+        let today = now.date_naive().to_string();
+        if self.store.meta("projected_on").await?.as_deref() == Some(today.as_str()) {
+            return Ok(());
+        }
+        if self.store.meta(META_HOUSEHOLD).await?.is_none() {
+            return Ok(());
+        }
+        self.load().await?;
+        self.write_projections_standalone(now).await
+    }
+
+    async fn write_projections_standalone(&mut self, now: DateTime<Utc>) -> Result<()> {
+        self.load().await?;
+        let Inner {
+            store,
+            loaded,
+            entries,
+            weeks,
+            cache,
+            ..
+        } = self;
+        let loaded = loaded.as_mut().ok_or(AppError::NotInitialized)?;
+        let mut tx = store.begin().await?;
+        project(&mut tx, loaded, entries, weeks, cache, now).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn derive_now(&mut self, now: DateTime<Utc>) -> Result<Derived> {
+        let loaded = self.load().await?;
+        let today = local_date(loaded.household.settings.timezone, now);
+        Ok(derive(
+            &loaded.household,
+            &loaded.ledgers,
+            &BTreeMap::new(),
+            &BTreeMap::new(),
+            now,
+            today,
+        )
+        .0)
+    }
+
+    async fn write<T>(
+        &mut self,
+        now: DateTime<Utc>,
+        actor: &Actor,
+        edit: impl FnOnce(&mut Writer<'_>, &Member) -> Result<T>,
+    ) -> Result<(T, Vec<Event>)> {
+        let Inner {
+            store,
+            loaded,
+            known_seq,
+            entries,
+            weeks,
+            cache,
+            actor: device_actor,
+            device,
+            ..
+        } = self;
+        let loaded = loaded.as_mut().ok_or(AppError::NotInitialized)?;
+        let mut tx = store.begin().await?;
+
+        // Catch up with other processes' writes.
+        let seq = tx.max_seq().await?;
+        if seq != *known_seq {
+            let mut household_changed = false;
+            for row in tx.doc_rows().await? {
+                let Some(id) = DocId::parse(&row.doc_id) else {
+                    continue;
+                };
+                let after = loaded.slots.get(&id).map_or(0, |s| s.last_seq);
+                let chunks = tx.chunks(&row.doc_id, after).await?;
+                if chunks.is_empty() {
+                    continue;
+                }
+                let last = chunks.last().map_or(after, |c| c.seq);
+                let bytes: Vec<u8> = chunks.iter().flat_map(|c| c.data.iter().copied()).collect();
+                match loaded.slots.get_mut(&id) {
+                    Some(slot) => {
+                        slot.doc.apply(&bytes)?;
+                        slot.last_seq = last;
+                        slot.incremental += chunks.len();
+                    }
+                    None => {
+                        let doc = Doc::load(id, &bytes, device_actor.clone())?;
+                        if let Some(p) = &row.period {
+                            loaded.periods.insert(p.clone(), id);
+                        }
+                        loaded.slots.insert(
+                            id,
+                            Slot {
+                                doc,
+                                last_seq: last,
+                                incremental: chunks.len(),
+                                period: row.period.clone(),
+                            },
+                        );
+                    }
+                }
+                let slot = &loaded.slots[&id];
+                match (&slot.period, slot.doc.kind()) {
+                    (Some(p), DocKind::Ledger) => {
+                        loaded.ledgers.insert(p.clone(), slot.doc.ledger()?);
+                    }
+                    _ => household_changed = true,
+                }
+            }
+            if household_changed {
+                loaded.household = loaded.slots[&loaded.household_id].doc.household()?;
+            }
+            *known_seq = seq;
+        }
+
+        // Who is acting.
+        let default_member = tx.meta(META_MEMBER).await?;
+        let me = resolve_actor(&loaded.household, actor, default_member.as_deref())?.clone();
+
+        let mut writer = Writer {
+            loaded,
+            actor: device_actor.clone(),
+            device: device.clone(),
+            touched: BTreeSet::new(),
+            new_docs: BTreeSet::new(),
+        };
+        let value = match edit(&mut writer, &me) {
+            Ok(v) => v,
+            Err(e) => {
+                let Writer {
+                    loaded,
+                    new_docs,
+                    touched,
+                    ..
+                } = writer;
+                for id in &touched {
+                    if let Some(slot) = loaded.slots.get_mut(id) {
+                        slot.doc.rollback();
+                    }
+                }
+                for id in new_docs {
+                    if let Some(slot) = loaded.slots.remove(&id)
+                        && let Some(p) = slot.period
+                    {
+                        loaded.periods.remove(&p);
+                    }
+                }
+                return Err(e);
+            }
+        };
+        let Writer {
+            loaded,
+            touched,
+            new_docs,
+            ..
+        } = writer;
+
+        // Store the new changes.
+        for id in &touched {
+            let slot = loaded.slots.get_mut(id).expect("touched docs have slots");
+            slot.doc.commit(now.timestamp(), "edit");
+            let kind = match slot.doc.kind() {
+                DocKind::Household => "household",
+                DocKind::Ledger => "ledger",
+            };
+            let doc_id = id.to_string();
+            if new_docs.contains(id) {
+                tx.ensure_doc(&doc_id, kind, slot.period.as_deref()).await?;
+            }
+            let chunk = slot.doc.save_incremental();
+            if let Some(seq) = tx.put_chunk(&doc_id, &chunk).await? {
+                slot.last_seq = seq;
+                slot.incremental += 1;
+            }
+            if slot.incremental > COMPACT_AFTER {
+                let snapshot = slot.doc.save();
+                slot.last_seq = tx.compact(&doc_id, &snapshot, slot.last_seq).await?;
+                slot.incremental = 0;
+            }
+            match (&slot.period, slot.doc.kind()) {
+                (Some(p), DocKind::Ledger) => {
+                    loaded.ledgers.insert(p.clone(), slot.doc.ledger()?);
+                }
+                _ => loaded.household = slot.doc.household()?,
+            }
+        }
+        let events = project(&mut tx, loaded, entries, weeks, cache, now).await?;
+        *known_seq = tx.max_seq().await?;
+        tx.commit().await?;
+        Ok((value, events))
+    }
+}
+
+fn resolve_actor<'h>(
+    household: &'h Household,
+    actor: &Actor,
+    default: Option<&str>,
+) -> Result<&'h Member> {
+    let name = actor.member.as_deref().or(default).ok_or_else(|| {
+        AppError::Denied("no member is acting on this device; name one with --as".into())
+    })?;
+    let member = household
+        .member(name)
+        .ok_or_else(|| not_found("member", name))?;
+    let is_default = default == Some(member.id.as_str());
+    match (&member.pin_hash, &actor.pin) {
+        (Some(hash), Some(pin)) if *hash != pin_hash(&member.id, pin) => {
+            Err(AppError::Denied(format!("wrong PIN for {}", member.name)))
+        }
+        (Some(_), None) if !is_default => Err(AppError::Denied(format!(
+            "{} has a PIN: give it with --pin",
+            member.name
+        ))),
+        _ => Ok(member),
+    }
+}
+
+/// Rewrites the projections from the documents, writing only rows that
+/// changed, and returns the events the change implies.
+async fn project(
+    tx: &mut hearth_store::Tx<'_>,
+    loaded: &mut Loaded,
+    entries: &mut Option<BTreeMap<(String, String), EntryRow>>,
+    weeks: &mut Option<BTreeMap<(String, String), i64>>,
+    cache: &mut BTreeMap<String, CachedPeriod>,
+    now: DateTime<Utc>,
+) -> Result<Vec<Event>> {
+    let h = &loaded.household;
+    let tz = h.settings.timezone;
+    let today = local_date(tz, now);
+
+    // Cache keys: a hash of the household and every ledger up to the period.
+    let mut keys = BTreeMap::new();
+    let mut hasher = Sha256::new();
+    let household_id = loaded.household_id;
+    for head in loaded
+        .slots
+        .get_mut(&household_id)
+        .map(slot_heads)
+        .unwrap_or_default()
+    {
+        hasher.update(head);
+    }
+    for (period, id) in &loaded.periods {
+        for head in loaded.slots.get_mut(id).map(slot_heads).unwrap_or_default() {
+            hasher.update(head);
+        }
+        keys.insert(period.clone(), hex::encode(hasher.clone().finalize()));
+    }
+    let loaded = &*loaded;
+    let (derived, new_cache) = derive(h, &loaded.ledgers, &keys, cache, now, today);
+    for (period, c) in &new_cache {
+        if cache.get(period).is_none_or(|old| old.key != c.key) {
+            let stored = serde_json::json!({ "state": c.state, "result": c.result });
+            tx.set_period_cache(period, &c.key, &stored.to_string())
+                .await?;
+        }
+    }
+    *cache = new_cache;
+
+    // Balances.
+    let balances: Vec<BalanceRow> = h
+        .members
+        .keys()
+        .map(|m| {
+            let b = derived.state.balance(m);
+            BalanceRow {
+                member_id: m.to_string(),
+                spendable: b.spendable,
+                earned: b.earned,
+                spent: b.spent,
+                deducted: b.deducted,
+            }
+        })
+        .collect();
+    tx.set_balances(&balances).await?;
+
+    // History entries.
+    let points = derived.entry_points();
+    let mut rows: BTreeMap<(String, String), EntryRow> = BTreeMap::new();
+    let title = |c: &ChoreId| {
+        h.chores
+            .get(c)
+            .map_or_else(|| c.to_string(), |c| c.title.clone())
+    };
+    for ledger in loaded.ledgers.values() {
+        for c in &ledger.completions {
+            let key = ("completion".to_owned(), c.key.clone());
+            let p = points.get(&key);
+            let detail = serde_json::json!({
+                "chore": title(&c.chore),
+                "chore_id": c.chore.as_str(),
+                "due_date": c.due_date,
+                "device": c.device.as_str(),
+                "bonus": p.map_or(0, |p| p.bonus),
+                "reviewed_by": c.review.as_ref().map(|r| member_name(h, &r.by)),
+                "reviewed_at": c.review.as_ref().map(|r| r.at),
+                "reason": c.review.as_ref().and_then(|r| r.reason.clone()),
+            });
+            rows.insert(
+                key.clone(),
+                EntryRow {
+                    kind: key.0,
+                    entry: key.1,
+                    member_id: c.member.to_string(),
+                    at: c.at.timestamp_millis(),
+                    status: c.effective_status(h).as_str().to_owned(),
+                    points: p.map_or(0, |p| p.points),
+                    detail: detail.to_string(),
+                },
+            );
+        }
+        for r in &ledger.redemptions {
+            let key = ("redemption".to_owned(), r.id.clone());
+            let key_ref = key.clone();
+            let outcome = derived.outcome(&r.id);
+            let status = if outcome == Some(RedemptionOutcome::Insufficient) {
+                "insufficient".to_owned()
+            } else {
+                r.status.as_str().to_owned()
+            };
+            let detail = serde_json::json!({
+                "reward": h.rewards.get(&r.reward).map_or_else(|| r.reward.to_string(), |w| w.title.clone()),
+                "cost": r.cost,
+                "device": r.device.as_str(),
+                "status_by": r.status_by.as_ref().map(|m| member_name(h, m)),
+            });
+            rows.insert(
+                key.clone(),
+                EntryRow {
+                    kind: key.0,
+                    entry: key.1,
+                    member_id: r.member.to_string(),
+                    at: r.requested_at.timestamp_millis(),
+                    status,
+                    points: points.get(&key_ref).map_or(0, |p| p.points),
+                    detail: detail.to_string(),
+                },
+            );
+        }
+        for a in &ledger.adjustments {
+            let key = ("adjustment".to_owned(), a.id.clone());
+            let key_ref = key.clone();
+            let detail = serde_json::json!({
+                "reason": a.reason,
+                "asked": a.points,
+                "by": member_name(h, &a.by),
+                "device": a.device.as_str(),
+            });
+            rows.insert(
+                key.clone(),
+                EntryRow {
+                    kind: key.0,
+                    entry: key.1,
+                    member_id: a.member.to_string(),
+                    at: a.at.timestamp_millis(),
+                    status: "applied".into(),
+                    points: points.get(&key_ref).map_or(0, |p| p.points),
+                    detail: detail.to_string(),
+                },
+            );
+        }
+    }
+    for p in derived.results.values().flat_map(|r| &r.postings) {
+        if p.kind == hearth_domain::ledger::PostingKind::Penalty {
+            let key = ("penalty".to_owned(), p.entry.clone());
+            let chore = parse_occurrence_key(&p.entry).map(|(c, _, _)| title(&c));
+            rows.insert(
+                key.clone(),
+                EntryRow {
+                    kind: key.0,
+                    entry: key.1,
+                    member_id: p.member.to_string(),
+                    at: p.at.timestamp_millis(),
+                    status: "applied".into(),
+                    points: p.points,
+                    detail: serde_json::json!({ "chore": chore }).to_string(),
+                },
+            );
+        }
+    }
+    let old = match entries.take() {
+        Some(old) => old,
+        None => tx_entries(tx).await?,
+    };
+    let changed: Vec<EntryRow> = rows
+        .iter()
+        .filter(|(k, v)| old.get(*k) != Some(*v))
+        .map(|(_, v)| v.clone())
+        .collect();
+    let removed: Vec<(String, String)> = old
+        .keys()
+        .filter(|k| !rows.contains_key(*k))
+        .cloned()
+        .collect();
+    tx.upsert_entries(&changed).await?;
+    tx.delete_entries(&removed).await?;
+    let events = changed
+        .iter()
+        .map(|r| Event::Entry {
+            kind: r.kind.clone(),
+            entry: r.entry.clone(),
+            member: member_name(h, &MemberId(r.member_id.clone())),
+            status: r.status.clone(),
+            points: r.points,
+        })
+        .collect();
+    *entries = Some(rows);
+
+    // Weekly stats.
+    let new_weeks: BTreeMap<(String, String), i64> = derived
+        .weeks(h)
+        .into_iter()
+        .map(|((w, m), p)| ((w, m.to_string()), p))
+        .collect();
+    if weeks.as_ref() != Some(&new_weeks) {
+        let rows: Vec<WeekRow> = new_weeks
+            .iter()
+            .map(|((week, member), points)| WeekRow {
+                week: week.clone(),
+                member_id: member.clone(),
+                points: *points,
+            })
+            .collect();
+        tx.set_weeks(&rows).await?;
+        *weeks = Some(new_weeks);
+    }
+
+    // Today.
+    let mut today_rows = Vec::new();
+    for occs in derived.occurrences.values() {
+        for o in occs {
+            let state = o.state(derived.facts.status(&o.key), now);
+            if o.due_date == today || (o.due_date < today && state == OccurrenceState::Overdue) {
+                today_rows.push((
+                    o.key.clone(),
+                    o.due_date.to_string(),
+                    serde_json::json!({
+                        "chore": title(&o.chore),
+                        "assignee": o.assignee.as_ref().map(|a| member_name(h, a)),
+                        "due_at": o.due_at,
+                        "status": state.as_str(),
+                    })
+                    .to_string(),
+                ));
+            }
+        }
+    }
+    tx.set_today(&today_rows).await?;
+    tx.set_meta("projected_on", &now.date_naive().to_string())
+        .await?;
+    Ok(events)
+}
+
+fn slot_heads(slot: &mut Slot) -> Vec<[u8; 32]> {
+    let mut heads: Vec<[u8; 32]> = slot.doc.heads().into_iter().map(|h| h.0).collect();
+    heads.sort_unstable();
+    heads
+}
+
+async fn tx_entries(tx: &mut hearth_store::Tx<'_>) -> Result<BTreeMap<(String, String), EntryRow>> {
+    Ok(tx
+        .all_entries()
+        .await?
+        .into_iter()
+        .map(|r| ((r.kind.clone(), r.entry.clone()), r))
+        .collect())
+}
+
+fn check_name(name: &str) -> Result<()> {
+    if name.is_empty() || name.chars().count() > 40 {
+        return Err(invalid("a name has 1 to 40 characters"));
+    }
+    if name.contains(',') || name.contains(':') || name.contains('/') {
+        return Err(invalid(format!(
+            "'{name}': names cannot contain ',', ':' or '/'"
+        )));
+    }
+    Ok(())
+}
+
+fn check_pin(pin: &str) -> Result<&str> {
+    if (4..=6).contains(&pin.len()) && pin.chars().all(|c| c.is_ascii_digit()) {
+        Ok(pin)
+    } else {
+        Err(invalid("a PIN is 4 to 6 digits"))
+    }
+}
+
+fn member_name(h: &Household, id: &MemberId) -> String {
+    h.members
+        .get(id)
+        .map_or_else(|| id.to_string(), |m| m.name.clone())
+}
+
+fn member_view(m: &Member) -> MemberView {
+    MemberView {
+        id: m.id.to_string(),
+        name: m.name.clone(),
+        role: m.role.as_str().to_owned(),
+        has_pin: m.pin_hash.is_some(),
+        roster: m.roster.map(|w| format!("{w:?}")),
+        goal: m.goal.as_ref().map(ToString::to_string),
+    }
+}
+
+fn chore_view(h: &Household, c: &Chore) -> ChoreView {
+    let names = |ms: &[MemberId]| ms.iter().map(|m| member_name(h, m)).collect::<Vec<_>>();
+    let assign = match &c.assignment {
+        Assignment::Fixed(m) => format!("fixed:{}", member_name(h, m)),
+        Assignment::Rotate(ms) => format!("rotate:{}", names(ms).join(",")),
+        Assignment::LeastLoaded(ms) => format!("least-loaded:{}", names(ms).join(",")),
+        Assignment::Anyone => "anyone".into(),
+        Assignment::Everyone(ms) => format!("everyone:{}", names(ms).join(",")),
+    };
+    ChoreView {
+        id: c.id.to_string(),
+        title: c.title.clone(),
+        points: c.points,
+        every: spec::every_spec(&c.schedule.recurrence),
+        schedule: spec::describe_every(&c.schedule.recurrence),
+        due_time: c.schedule.due_time.map(|t| t.format("%H:%M").to_string()),
+        rolling: c.schedule.rolling,
+        window_minutes: c.schedule.window_minutes,
+        assign,
+        missed: match c.missed {
+            MissedPolicy::Skip => "skip".into(),
+            MissedPolicy::Overdue { penalty: 0 } => "overdue".into(),
+            MissedPolicy::Overdue { penalty } => format!("overdue:{penalty}"),
+        },
+        requires_approval: c.requires_approval,
+        archived: c.archived,
+    }
+}
+
+fn completion_view(h: &Household, c: &Completion) -> CompletionView {
+    CompletionView {
+        key: c.key.clone(),
+        chore: h
+            .chores
+            .get(&c.chore)
+            .map_or_else(|| c.chore.to_string(), |x| x.title.clone()),
+        member: member_name(h, &c.member),
+        at: c.at,
+        points: c.points,
+        status: c.effective_status(h).as_str().to_owned(),
+    }
+}
+
+fn redemption_view(
+    h: &Household,
+    r: &Redemption,
+    outcome: Option<RedemptionOutcome>,
+) -> RedemptionView {
+    RedemptionView {
+        id: r.id.clone(),
+        reward: h
+            .rewards
+            .get(&r.reward)
+            .map_or_else(|| r.reward.to_string(), |w| w.title.clone()),
+        member: member_name(h, &r.member),
+        cost: r.cost,
+        requested_at: r.requested_at,
+        status: if outcome == Some(RedemptionOutcome::Insufficient) {
+            "insufficient".into()
+        } else {
+            r.status.as_str().to_owned()
+        },
+    }
+}

@@ -1,0 +1,253 @@
+//! Hearth's Automerge documents: their schema, the operations that edit them
+//! and their materialization into `hearth-domain` types.
+//!
+//! Sans-IO: bytes and values in, bytes and values out. No clock is read; every
+//! time arrives as an argument.
+//!
+//! Two kinds of document:
+//! - the **household** document (members, chores, rewards, settings), created
+//!   once by the first device;
+//! - one **ledger** document per calendar month (completions, reviews,
+//!   redemptions, adjustments), which any device may start while apart from
+//!   the others. Its id and its first change (the *genesis*) are derived from
+//!   the household id and the period, so every device creates the identical
+//!   document and their entries merge instead of shadowing each other.
+
+use automerge::transaction::{CommitOptions, Transactable};
+use automerge::{ActorId, AutoCommit, ChangeHash, ObjType, ReadDoc, ScalarValue, Value};
+use sha2::{Digest, Sha256};
+
+mod fields;
+pub mod household;
+pub mod ledger;
+
+pub use automerge;
+
+/// The schema version this build writes and understands.
+pub const SCHEMA_VERSION: u64 = 1;
+
+/// Errors reading or editing a document.
+#[derive(Debug, thiserror::Error)]
+pub enum DocError {
+    #[error(
+        "document was written by a newer Hearth (schema {found}, this build reads up to {supported}); update Hearth to open it"
+    )]
+    NewerSchema { found: u64, supported: u64 },
+    #[error("not a Hearth document: {0}")]
+    NotHearth(String),
+    #[error("malformed document: {0}")]
+    Malformed(String),
+    #[error("automerge: {0}")]
+    Automerge(#[from] automerge::AutomergeError),
+}
+
+/// A document id: 16 bytes, written as automerge-repo writes them
+/// (base58check), so that stock automerge-repo clients can name them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct DocId(pub [u8; 16]);
+
+impl DocId {
+    /// A fresh random id from caller-supplied random bytes.
+    pub fn from_bytes(bytes: [u8; 16]) -> Self {
+        DocId(bytes)
+    }
+
+    /// The deterministic id of a household's ledger for a period.
+    pub fn ledger(household: &DocId, period: &str) -> Self {
+        let digest = Sha256::new()
+            .chain_update(b"hearth-ledger\0")
+            .chain_update(household.0)
+            .chain_update(period.as_bytes())
+            .finalize();
+        let mut id = [0u8; 16];
+        id.copy_from_slice(&digest[..16]);
+        DocId(id)
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        let bytes = bs58::decode(s).with_check(None).into_vec().ok()?;
+        Some(DocId(bytes.try_into().ok()?))
+    }
+}
+
+impl std::fmt::Display for DocId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&bs58::encode(self.0).with_check().into_string())
+    }
+}
+
+/// What a document holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DocKind {
+    Household,
+    Ledger,
+}
+
+impl DocKind {
+    fn as_str(self) -> &'static str {
+        match self {
+            DocKind::Household => "household",
+            DocKind::Ledger => "ledger",
+        }
+    }
+}
+
+/// A Hearth document: an Automerge document with a checked schema.
+pub struct Doc {
+    am: AutoCommit,
+    id: DocId,
+    kind: DocKind,
+}
+
+impl Doc {
+    fn genesis(
+        id: DocId,
+        kind: DocKind,
+        household: &DocId,
+        period: Option<&str>,
+    ) -> Result<Self, DocError> {
+        // The genesis actor is derived from the document id, so the first
+        // change is byte-identical wherever it is made.
+        let actor = ActorId::from(&Sha256::digest(id.0)[..16]);
+        let mut am = AutoCommit::new().with_actor(actor);
+        am.put(automerge::ROOT, "schema", ScalarValue::Uint(SCHEMA_VERSION))?;
+        am.put(automerge::ROOT, "kind", kind.as_str())?;
+        am.put(automerge::ROOT, "household", household.to_string())?;
+        if let Some(period) = period {
+            am.put(automerge::ROOT, "period", period)?;
+        }
+        let maps: &[&str] = match kind {
+            DocKind::Household => &["settings", "members", "chores", "rewards"],
+            DocKind::Ledger => &[
+                "completions",
+                "reviews",
+                "redemptions",
+                "redemption_status",
+                "adjustments",
+            ],
+        };
+        for key in maps {
+            am.put_object(automerge::ROOT, *key, ObjType::Map)?;
+        }
+        am.commit_with(CommitOptions::default().with_time(0));
+        Ok(Doc { am, id, kind })
+    }
+
+    /// A new, empty household document; `actor` is this device's actor.
+    pub fn new_household(id: DocId, actor: ActorId) -> Result<Self, DocError> {
+        let mut doc = Self::genesis(id, DocKind::Household, &id, None)?;
+        doc.am.set_actor(actor);
+        Ok(doc)
+    }
+
+    /// The ledger document of a period, identical on every device.
+    pub fn new_ledger(household: &DocId, period: &str, actor: ActorId) -> Result<Self, DocError> {
+        let id = DocId::ledger(household, period);
+        let mut doc = Self::genesis(id, DocKind::Ledger, household, Some(period))?;
+        doc.am.set_actor(actor);
+        Ok(doc)
+    }
+
+    /// Loads a saved document (a snapshot followed by any change chunks).
+    pub fn load(id: DocId, bytes: &[u8], actor: ActorId) -> Result<Self, DocError> {
+        let am = AutoCommit::load(bytes)?.with_actor(actor);
+        let kind = check_schema(&am)?;
+        Ok(Doc { am, id, kind })
+    }
+
+    pub fn id(&self) -> DocId {
+        self.id
+    }
+
+    pub fn kind(&self) -> DocKind {
+        self.kind
+    }
+
+    pub fn heads(&mut self) -> Vec<ChangeHash> {
+        self.am.get_heads()
+    }
+
+    /// A compact snapshot of the whole document.
+    pub fn save(&mut self) -> Vec<u8> {
+        self.am.save()
+    }
+
+    /// The changes made or received since the last `save` or
+    /// `save_incremental`, as one chunk.
+    pub fn save_incremental(&mut self) -> Vec<u8> {
+        self.am.save_incremental()
+    }
+
+    /// Applies a chunk of changes from elsewhere. A chunk that would make the
+    /// document unreadable (a newer schema) is refused and leaves the
+    /// document as it was.
+    pub fn apply(&mut self, bytes: &[u8]) -> Result<(), DocError> {
+        let mut trial = self.am.fork();
+        trial.load_incremental(bytes)?;
+        check_schema(&trial)?;
+        self.am.load_incremental(bytes)?;
+        Ok(())
+    }
+
+    /// Merges another replica of the same document into this one.
+    pub fn merge(&mut self, other: &mut Doc) -> Result<(), DocError> {
+        self.am.merge(&mut other.am)?;
+        Ok(())
+    }
+
+    /// Commits the pending edit as one change; `time` is advisory (seconds).
+    pub fn commit(&mut self, time: i64, message: &str) -> Option<ChangeHash> {
+        self.am.commit_with(
+            CommitOptions::default()
+                .with_time(time)
+                .with_message(message),
+        )
+    }
+
+    /// Drops an edit that failed half-way.
+    pub fn rollback(&mut self) {
+        self.am.rollback();
+    }
+
+    /// The underlying Automerge document, for sync.
+    pub fn automerge(&mut self) -> &mut AutoCommit {
+        &mut self.am
+    }
+}
+
+/// Checks the schema version and kind at the root.
+fn check_schema(am: &AutoCommit) -> Result<DocKind, DocError> {
+    let schema = match am.get(automerge::ROOT, "schema")? {
+        Some((Value::Scalar(s), _)) => match s.as_ref() {
+            ScalarValue::Uint(v) => *v,
+            ScalarValue::Int(v) => u64::try_from(*v).unwrap_or(0),
+            _ => 0,
+        },
+        _ => return Err(DocError::NotHearth("no schema version".into())),
+    };
+    // Concurrent writers of different versions leave a conflict; the newest
+    // one decides whether this build can read the document.
+    let newest = am
+        .get_all(automerge::ROOT, "schema")?
+        .into_iter()
+        .filter_map(|(v, _)| {
+            v.as_u64()
+                .or_else(|| v.as_i64().and_then(|i| u64::try_from(i).ok()))
+        })
+        .max()
+        .unwrap_or(schema);
+    if newest > SCHEMA_VERSION {
+        return Err(DocError::NewerSchema {
+            found: newest,
+            supported: SCHEMA_VERSION,
+        });
+    }
+    match am.get(automerge::ROOT, "kind")? {
+        Some((Value::Scalar(s), _)) => match s.as_str() {
+            Some("household") => Ok(DocKind::Household),
+            Some("ledger") => Ok(DocKind::Ledger),
+            other => Err(DocError::NotHearth(format!("unknown kind {other:?}"))),
+        },
+        _ => Err(DocError::NotHearth("no kind".into())),
+    }
+}
