@@ -13,6 +13,7 @@ use hearth_domain::ledger::RedemptionStatus;
 use serde::Serialize;
 
 mod demo;
+mod exercise;
 
 #[derive(Parser)]
 #[command(
@@ -30,8 +31,9 @@ struct Cli {
     /// Act as this member (default: this device's member).
     #[arg(long = "as", global = true, value_name = "NAME")]
     as_member: Option<String>,
-    /// The acting member's PIN.
-    #[arg(long, global = true)]
+    /// The acting member's PIN (give it before the subcommand: after it,
+    /// `member add --pin` is the new member's PIN).
+    #[arg(long)]
     pin: Option<String>,
     #[command(subcommand)]
     command: Command,
@@ -135,6 +137,20 @@ enum Command {
     Rematerialize,
     /// Create a small demo household and show it.
     Demo,
+    /// Make edits in a loop, printing `ack <edit>` once each is durable (the
+    /// crash test kills it at random moments).
+    #[command(hide = true)]
+    Exercise {
+        /// How many edits to make.
+        #[arg(long)]
+        edits: u64,
+        /// Makes this run's names unique (reasons, titles, member names).
+        #[arg(long)]
+        tag: String,
+        /// The member whose points, chores and requests are edited.
+        #[arg(long)]
+        member: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -642,6 +658,9 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             }
         }
         Command::Demo => demo::run(&app, out.json).await?,
+        Command::Exercise { edits, tag, member } => {
+            exercise::run(&app, edits, &tag, &member).await?
+        }
     }
     Ok(())
 }

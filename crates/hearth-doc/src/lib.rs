@@ -251,3 +251,6 @@ fn check_schema(am: &AutoCommit) -> Result<DocKind, DocError> {
         _ => Err(DocError::NotHearth("no kind".into())),
     }
 }
+
+#[cfg(test)]
+mod proptests;

@@ -93,21 +93,25 @@ impl Completion {
         }
     }
 
-    /// The status that counts: an approval of a chore that needs one only
-    /// counts when a parent made it.
+    /// The status that counts. A review only counts when a parent made it,
+    /// or when it is the completer undoing their own completion: a child's
+    /// device cannot approve, reject or void anyone's work.
     pub fn effective_status(&self, household: &Household) -> CompletionStatus {
-        let status = self.status();
         let by_parent = |m: &MemberId| {
             household
                 .members
                 .get(m)
                 .is_some_and(|m| m.role == Role::Parent)
         };
-        match (&self.review, status) {
-            (Some(r), CompletionStatus::Approved) if self.needs_approval && !by_parent(&r.by) => {
-                CompletionStatus::Pending
+        match &self.review {
+            Some(r)
+                if by_parent(&r.by)
+                    || (r.status == CompletionStatus::Voided && r.by == self.member) =>
+            {
+                r.status
             }
-            _ => status,
+            _ if self.needs_approval => CompletionStatus::Pending,
+            _ => CompletionStatus::Approved,
         }
     }
 }
@@ -354,7 +358,7 @@ pub fn fold_period(
                 }
                 // Awaiting approval, or not yet due: the streak waits.
                 (None, Some(CompletionStatus::Pending)) => {}
-                (None, _) if now < occ.due_at => {}
+                (None, _) if now <= occ.due_at => {}
                 _ => {
                     state.streaks.insert(streak_key, 0);
                 }
@@ -364,7 +368,7 @@ pub fn fold_period(
         // stay taken when it is done late.
         if let MissedPolicy::Overdue { penalty } = chore.missed
             && penalty > 0
-            && now >= occ.due_at
+            && now > occ.due_at
             && !on_time
             && let Some(member) = occ.assignee.as_ref()
         {

@@ -86,7 +86,11 @@ impl DailyPoints {
             .or_default() += points;
     }
 
+    /// Points earned on local dates `from..=to` (none when `from > to`).
     pub fn between(&self, member: &MemberId, from: NaiveDate, to: NaiveDate) -> i64 {
+        if from > to {
+            return 0;
+        }
         self.0
             .get(member)
             .map_or(0, |days| days.range(from..=to).map(|(_, p)| p).sum())
@@ -262,7 +266,8 @@ impl Occurrence {
         match completion {
             Some(S::Approved) => OccurrenceState::Done,
             Some(S::Pending) => OccurrenceState::Pending,
-            _ if now < self.due_at => OccurrenceState::Due,
+            // Done at the due instant is on time, so it is not overdue yet.
+            _ if now <= self.due_at => OccurrenceState::Due,
             _ if self.expires_at.is_some_and(|e| now >= e) => OccurrenceState::Missed,
             _ => OccurrenceState::Overdue,
         }

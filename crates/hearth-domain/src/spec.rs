@@ -40,7 +40,7 @@ pub fn parse_every(input: &str) -> Result<Recurrence, SpecError> {
             let n: u32 = n
                 .parse()
                 .map_err(|_| err(EVERY, input, format!("'{n}' is not a number")))?;
-            (n, unit.trim_end_matches('s'))
+            (n, unit.strip_suffix('s').unwrap_or(unit))
         }
         None => (1, head),
     };
@@ -49,7 +49,7 @@ pub fn parse_every(input: &str) -> Result<Recurrence, SpecError> {
             .ok_or_else(|| err(EVERY, input, EVERY_HELP))
     };
     let rule = match unit {
-        "once" => {
+        "once" if every == 1 => {
             let date = NaiveDate::parse_from_str(need_arg()?, "%Y-%m-%d")
                 .map_err(|_| err(EVERY, input, "the date must be YYYY-MM-DD"))?;
             Recurrence::Once { date }

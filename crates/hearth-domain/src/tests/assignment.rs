@@ -83,63 +83,37 @@ fn rotate_skips_members_off_roster() {
     );
 }
 
-/// Earned points `(member, local date, points)` → who a least_loaded chore due
+/// Points earned (`member date points; ...`) → who a least_loaded chore due
 /// on Monday 2027-01-11 goes to. The window is the 7 days before the due
-/// date: 2027-01-04..=2027-01-10. Ties go to list order.
+/// date, 2027-01-04..=2027-01-10. Ties go to list order (anna, ben, cara).
 #[test]
 fn least_loaded_picks_fewest_points_in_the_7_days_before() {
-    type Earned = &'static [(&'static str, &'static str, i64)];
-    let rows: &[(Earned, &str)] = &[
-        (&[], "anna"), // all tied at 0: list order
-        (&[("anna", "2027-01-10", 5)], "ben"),
-        (
-            &[("anna", "2027-01-10", 5), ("ben", "2027-01-04", 5)],
-            "cara",
-        ),
+    #[rustfmt::skip]
+    let rows: &[(&str, &str)] = &[
+        ("",                                                                            "anna"), // all tied at 0
+        ("anna 2027-01-10 5",                                                           "ben"),
+        ("anna 2027-01-10 5; ben 2027-01-04 5",                                         "cara"),
         // Outside the window: the day before it, and the due day itself.
-        (
-            &[
-                ("anna", "2027-01-10", 5),
-                ("ben", "2027-01-04", 5),
-                ("cara", "2027-01-03", 50),
-                ("cara", "2027-01-11", 50),
-            ],
-            "cara",
-        ),
-        (
-            &[
-                ("anna", "2027-01-10", 5),
-                ("ben", "2027-01-04", 3),
-                ("cara", "2027-01-05", 4),
-            ],
-            "ben",
-        ),
-        (
-            &[
-                ("anna", "2027-01-10", 5),
-                ("ben", "2027-01-04", 5),
-                ("cara", "2027-01-05", 6),
-            ],
-            "anna", // anna and ben tie: list order
-        ),
+        ("anna 2027-01-10 5; ben 2027-01-04 5; cara 2027-01-03 50; cara 2027-01-11 50", "cara"),
+        ("anna 2027-01-10 5; ben 2027-01-04 3; cara 2027-01-05 4",                      "ben"),
+        ("anna 2027-01-10 5; ben 2027-01-04 5; cara 2027-01-05 6",                      "anna"), // anna and ben tie
         // Several days add up.
-        (
-            &[
-                ("anna", "2027-01-05", 3),
-                ("anna", "2027-01-06", 3),
-                ("ben", "2027-01-07", 5),
-                ("cara", "2027-01-08", 6),
-            ],
-            "ben",
-        ),
+        ("anna 2027-01-05 3; anna 2027-01-06 3; ben 2027-01-07 5; cara 2027-01-08 6",   "ben"),
     ];
     let h = household("Europe/Berlin", "anna:child ben:child cara:child").with_chore(
         chore("hoover", "once:2027-01-11", "2027-01-01").assign("least-loaded:anna,ben,cara"),
     );
     check_table(rows, |earned| {
-        let facts = earned
-            .iter()
-            .fold(Facts::default(), |f, &(m, d, p)| f.earned(m, d, p));
+        let facts =
+            earned
+                .split(';')
+                .filter(|e| !e.trim().is_empty())
+                .fold(Facts::default(), |f, e| {
+                    let [m, d, p] = e.split_whitespace().collect::<Vec<_>>()[..] else {
+                        panic!("bad entry {e:?}")
+                    };
+                    f.earned(m, d, p.parse().expect("points"))
+                });
         let o = occs(&h, "2027-01-31", &facts);
         assert_eq!(o.len(), 1);
         o[0].assignee
@@ -169,12 +143,13 @@ fn daily_points_between_is_inclusive_and_tolerates_an_empty_range() {
         .earned("anna", "2027-01-10", 2)
         .earned("anna", "2027-01-10", 4)
         .earned("anna", "2027-01-11", 8);
+    #[rustfmt::skip]
     let rows: &[((&str, &str, &str), i64)] = &[
         (("anna", "2027-01-04", "2027-01-10"), 7),
         (("anna", "2027-01-05", "2027-01-11"), 14),
         (("anna", "2027-01-10", "2027-01-10"), 6),
         (("anna", "2027-01-11", "2027-01-04"), 0), // from after to: nothing
-        (("ben", "2027-01-01", "2027-12-31"), 0),
+        (("ben",  "2027-01-01", "2027-12-31"), 0),
     ];
     check_table(rows, |&(m, from, to)| {
         facts.points.between(&mid(m), date(from), date(to))
@@ -215,14 +190,15 @@ fn everyone_has_one_occurrence_per_member() {
 /// occurrence at all).
 #[test]
 fn nobody_on_duty_means_no_assignee() {
+    #[rustfmt::skip]
     let rows: &[(&str, &str)] = &[
-        ("fixed:anna", "-"),
-        ("fixed:zed", "-"),   // archived
-        ("fixed:ghost", "-"), // not a member
-        ("rotate:anna,ben,zed", "-"),
+        ("fixed:anna",                "-"),
+        ("fixed:zed",                 "-"), // archived
+        ("fixed:ghost",               "-"), // not a member
+        ("rotate:anna,ben,zed",       "-"),
         ("least-loaded:anna,ben,zed", "-"),
-        ("everyone:anna,ben,zed", ""),
-        ("anyone", "-"),
+        ("everyone:anna,ben,zed",     ""),
+        ("anyone",                    "-"),
     ];
     check_table(rows, |spec| {
         let mut h = household("Europe/Berlin", "anna:child/B ben:child/B zed:child");
@@ -239,6 +215,7 @@ fn nobody_on_duty_means_no_assignee() {
 /// Local date → roster week, with the anchor Monday 2027-01-04 in week A.
 #[test]
 fn roster_weeks_count_from_the_anchor() {
+    #[rustfmt::skip]
     let rows: &[(&str, RosterWeek)] = &[
         ("2027-01-04", RosterWeek::A), // the anchor
         ("2027-01-10", RosterWeek::A), // its Sunday
@@ -262,15 +239,16 @@ fn on_duty_follows_roster_and_archiving() {
         "anna:child/A ben:child/B cara:child zed:child",
     );
     h.members.get_mut(&mid("zed")).expect("zed").archived = true;
+    #[rustfmt::skip]
     let rows: &[((&str, &str), bool)] = &[
-        (("anna", "2027-01-04"), true),
-        (("anna", "2027-01-11"), false),
-        (("ben", "2027-01-04"), false),
-        (("ben", "2027-01-11"), true),
-        (("cara", "2027-01-04"), true),
-        (("cara", "2027-01-11"), true),
-        (("zed", "2027-01-04"), false),
-        (("ghost", "2027-01-04"), false),
+        (("anna",  "2027-01-04"), true),
+        (("anna",  "2027-01-11"), false),
+        (("ben",   "2027-01-04"), false),
+        (("ben",   "2027-01-11"), true),
+        (("cara",  "2027-01-04"), true),
+        (("cara",  "2027-01-11"), true),
+        (("zed",   "2027-01-04"), false), // archived
+        (("ghost", "2027-01-04"), false), // not a member
     ];
     check_table(rows, |&(m, d)| h.on_duty(&mid(m), date(d)));
 }
@@ -279,13 +257,14 @@ fn on_duty_follows_roster_and_archiving() {
 /// every key that parses is rebuilt unchanged by `occurrence_key`.
 #[test]
 fn occurrence_keys_round_trip() {
+    #[rustfmt::skip]
     let rows: &[(&str, &str)] = &[
-        ("dishes/2027-03-01", "dishes 2027-03-01 -"),
+        ("dishes/2027-03-01",     "dishes 2027-03-01 -"),
         ("teeth/2027-03-01/anna", "teeth 2027-03-01 anna"),
-        ("dishes", "invalid"),
-        ("dishes/2027-13-01", "invalid"),
-        ("/2027-03-01", "invalid"),
-        ("a/2027-03-01/b/c", "invalid"),
+        ("dishes",                "invalid"),
+        ("dishes/2027-13-01",     "invalid"),
+        ("/2027-03-01",           "invalid"),
+        ("a/2027-03-01/b/c",      "invalid"),
     ];
     check_table(rows, |key| {
         parse_occurrence_key(key).map_or("invalid".into(), |(c, d, m)| {

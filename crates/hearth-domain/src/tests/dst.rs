@@ -13,43 +13,29 @@ use crate::time::{day_start, local_date, local_instant, period_of};
 /// `(zone, local wall-clock time)` → its instant.
 #[test]
 fn local_instants() {
+    #[rustfmt::skip]
     let rows: &[((&str, &str), &str)] = &[
         // Europe/Berlin springs forward on 2027-03-28 at 02:00 CET → 03:00 CEST.
-        (("Europe/Berlin", "2027-03-28 01:59"), "2027-03-28T00:59Z"),
-        (("Europe/Berlin", "2027-03-28 02:00"), "2027-03-28T01:00Z"), // gap → 03:00 CEST
-        (("Europe/Berlin", "2027-03-28 02:30"), "2027-03-28T01:30Z"), // gap → 03:30 CEST
-        (("Europe/Berlin", "2027-03-28 03:00"), "2027-03-28T01:00Z"),
-        (("Europe/Berlin", "2027-03-28 03:30"), "2027-03-28T01:30Z"),
+        (("Europe/Berlin",    "2027-03-28 01:59"), "2027-03-28T00:59Z"),
+        (("Europe/Berlin",    "2027-03-28 02:00"), "2027-03-28T01:00Z"), // gap → 03:00 CEST
+        (("Europe/Berlin",    "2027-03-28 02:30"), "2027-03-28T01:30Z"), // gap → 03:30 CEST
+        (("Europe/Berlin",    "2027-03-28 03:00"), "2027-03-28T01:00Z"),
+        (("Europe/Berlin",    "2027-03-28 03:30"), "2027-03-28T01:30Z"),
         // ... and falls back on 2027-10-31 at 03:00 CEST → 02:00 CET.
-        (("Europe/Berlin", "2027-10-31 01:59"), "2027-10-30T23:59Z"),
-        (("Europe/Berlin", "2027-10-31 02:00"), "2027-10-31T00:00Z"), // twice: the first, CEST
-        (("Europe/Berlin", "2027-10-31 02:30"), "2027-10-31T00:30Z"), // twice: the first, CEST
-        (("Europe/Berlin", "2027-10-31 03:00"), "2027-10-31T02:00Z"),
+        (("Europe/Berlin",    "2027-10-31 01:59"), "2027-10-30T23:59Z"),
+        (("Europe/Berlin",    "2027-10-31 02:00"), "2027-10-31T00:00Z"), // twice: the first, CEST
+        (("Europe/Berlin",    "2027-10-31 02:30"), "2027-10-31T00:30Z"), // twice: the first, CEST
+        (("Europe/Berlin",    "2027-10-31 03:00"), "2027-10-31T02:00Z"),
         // America/New_York: 02:00 EST → 03:00 EDT on 2027-03-14,
         // 02:00 EDT → 01:00 EST on 2027-11-07.
-        (
-            ("America/New_York", "2027-03-14 01:59"),
-            "2027-03-14T06:59Z",
-        ),
-        (
-            ("America/New_York", "2027-03-14 02:30"),
-            "2027-03-14T07:30Z",
-        ), // gap → 03:30 EDT
-        (
-            ("America/New_York", "2027-03-14 03:30"),
-            "2027-03-14T07:30Z",
-        ),
-        (
-            ("America/New_York", "2027-11-07 01:30"),
-            "2027-11-07T05:30Z",
-        ), // twice: the first, EDT
-        (
-            ("America/New_York", "2027-11-07 02:00"),
-            "2027-11-07T07:00Z",
-        ),
-        // A zone without daylight saving.
-        (("Asia/Tokyo", "2027-03-28 02:30"), "2027-03-27T17:30Z"),
-        (("UTC", "2027-03-28 02:30"), "2027-03-28T02:30Z"),
+        (("America/New_York", "2027-03-14 01:59"), "2027-03-14T06:59Z"),
+        (("America/New_York", "2027-03-14 02:30"), "2027-03-14T07:30Z"), // gap → 03:30 EDT
+        (("America/New_York", "2027-03-14 03:30"), "2027-03-14T07:30Z"),
+        (("America/New_York", "2027-11-07 01:30"), "2027-11-07T05:30Z"), // twice: the first, EDT
+        (("America/New_York", "2027-11-07 02:00"), "2027-11-07T07:00Z"),
+        // Zones without daylight saving.
+        (("Asia/Tokyo",       "2027-03-28 02:30"), "2027-03-27T17:30Z"),
+        (("UTC",              "2027-03-28 02:30"), "2027-03-28T02:30Z"),
     ];
     check_table(rows, |&(zone, at)| {
         show_utc(local_instant(tz(zone), local(at)))
@@ -60,17 +46,18 @@ fn local_instants() {
 /// or 25 hours long.
 #[test]
 fn day_starts() {
+    #[rustfmt::skip]
     let rows: &[((&str, &str), &str)] = &[
-        (("Europe/Berlin", "2027-03-28"), "2027-03-27T23:00Z"),
-        (("Europe/Berlin", "2027-03-29"), "2027-03-28T22:00Z"), // 03-28 lasted 23 hours
-        (("Europe/Berlin", "2027-10-31"), "2027-10-30T22:00Z"),
-        (("Europe/Berlin", "2027-11-01"), "2027-10-31T23:00Z"), // 10-31 lasted 25 hours
+        (("Europe/Berlin",    "2027-03-28"), "2027-03-27T23:00Z"),
+        (("Europe/Berlin",    "2027-03-29"), "2027-03-28T22:00Z"), // 03-28 lasted 23 hours
+        (("Europe/Berlin",    "2027-10-31"), "2027-10-30T22:00Z"),
+        (("Europe/Berlin",    "2027-11-01"), "2027-10-31T23:00Z"), // 10-31 lasted 25 hours
         (("America/New_York", "2027-03-14"), "2027-03-14T05:00Z"),
         (("America/New_York", "2027-03-15"), "2027-03-15T04:00Z"),
         (("America/New_York", "2027-11-07"), "2027-11-07T04:00Z"),
         (("America/New_York", "2027-11-08"), "2027-11-08T05:00Z"),
         // Havana springs forward at midnight: the day starts at 01:00 CDT.
-        (("America/Havana", "2027-03-14"), "2027-03-14T05:00Z"),
+        (("America/Havana",   "2027-03-14"), "2027-03-14T05:00Z"),
     ];
     check_table(rows, |&(zone, d)| show_utc(day_start(tz(zone), date(d))));
 }
@@ -78,31 +65,14 @@ fn day_starts() {
 /// `(zone, instant)` → its local date and ledger period.
 #[test]
 fn local_dates_and_periods() {
+    #[rustfmt::skip]
     let rows: &[((&str, &str), (&str, &str))] = &[
-        (
-            ("Europe/Berlin", "2027-03-27T22:59Z"),
-            ("2027-03-27", "2027-03"),
-        ),
-        (
-            ("Europe/Berlin", "2027-03-27T23:00Z"),
-            ("2027-03-28", "2027-03"),
-        ),
-        (
-            ("Europe/Berlin", "2027-10-31T22:59Z"),
-            ("2027-10-31", "2027-10"),
-        ),
-        (
-            ("Europe/Berlin", "2027-10-31T23:00Z"),
-            ("2027-11-01", "2027-11"),
-        ),
-        (
-            ("America/New_York", "2027-01-01T04:59Z"),
-            ("2026-12-31", "2026-12"),
-        ),
-        (
-            ("America/New_York", "2027-01-01T05:00Z"),
-            ("2027-01-01", "2027-01"),
-        ),
+        (("Europe/Berlin",    "2027-03-27T22:59Z"), ("2027-03-27", "2027-03")),
+        (("Europe/Berlin",    "2027-03-27T23:00Z"), ("2027-03-28", "2027-03")),
+        (("Europe/Berlin",    "2027-10-31T22:59Z"), ("2027-10-31", "2027-10")),
+        (("Europe/Berlin",    "2027-10-31T23:00Z"), ("2027-11-01", "2027-11")),
+        (("America/New_York", "2027-01-01T04:59Z"), ("2026-12-31", "2026-12")),
+        (("America/New_York", "2027-01-01T05:00Z"), ("2027-01-01", "2027-01")),
     ];
     check_table(rows, |&(zone, at)| {
         let d = local_date(tz(zone), super::utc(at));
@@ -195,6 +165,7 @@ fn daily_0700_stays_at_0700_in_new_york() {
 
 #[test]
 fn due_0130_and_0230_on_new_york_transition_days() {
+    #[rustfmt::skip]
     let rows: &[((&str, &str), &str)] = &[
         // 02:30 does not exist on 03-14: 03:30 EDT.
         (("02:30", "2027-03-14"), "2027-03-14T07:30Z"),
@@ -212,14 +183,15 @@ fn due_0130_and_0230_on_new_york_transition_days() {
 /// transition day that is 23 or 25 hours after the day began.
 #[test]
 fn end_of_day_deadlines_on_transition_days() {
+    #[rustfmt::skip]
     let rows: &[((&str, &str), &str)] = &[
-        (("Europe/Berlin", "2027-03-27"), "2027-03-27T23:00Z"),
-        (("Europe/Berlin", "2027-03-28"), "2027-03-28T22:00Z"),
-        (("Europe/Berlin", "2027-10-30"), "2027-10-30T22:00Z"),
-        (("Europe/Berlin", "2027-10-31"), "2027-10-31T23:00Z"),
+        (("Europe/Berlin",    "2027-03-27"), "2027-03-27T23:00Z"),
+        (("Europe/Berlin",    "2027-03-28"), "2027-03-28T22:00Z"), // 23 hours
+        (("Europe/Berlin",    "2027-10-30"), "2027-10-30T22:00Z"),
+        (("Europe/Berlin",    "2027-10-31"), "2027-10-31T23:00Z"), // 25 hours
         (("America/New_York", "2027-03-13"), "2027-03-14T05:00Z"),
-        (("America/New_York", "2027-03-14"), "2027-03-15T04:00Z"),
-        (("America/New_York", "2027-11-07"), "2027-11-08T05:00Z"),
+        (("America/New_York", "2027-03-14"), "2027-03-15T04:00Z"), // 23 hours
+        (("America/New_York", "2027-11-07"), "2027-11-08T05:00Z"), // 25 hours
     ];
     check_table(rows, |&(zone, day)| {
         let h = household(zone, "").with_chore(chore("x", "day", day));

@@ -185,16 +185,17 @@ fn approved_completions_credit_points_pending_ones_do_not() {
 #[test]
 fn approvals_count_only_from_a_parent() {
     use CompletionStatus as S;
+    #[rustfmt::skip]
     let rows: &[(Option<(S, &str)>, (S, i64))] = &[
-        (None, (S::Pending, 0)),
-        (Some((S::Approved, "mum")), (S::Approved, 20)),
-        (Some((S::Approved, "dad")), (S::Approved, 20)),
-        (Some((S::Approved, "anna")), (S::Pending, 0)), // a child
-        (Some((S::Approved, "ben")), (S::Pending, 0)),  // the child who did it
-        (Some((S::Approved, "ghost")), (S::Pending, 0)), // not a member
-        (Some((S::Rejected, "mum")), (S::Rejected, 0)),
-        (Some((S::Voided, "mum")), (S::Voided, 0)),
-        (Some((S::Voided, "ben")), (S::Voided, 0)), // undone by the child
+        (None,              (S::Pending, 0)),
+        (Some((S::Approved, "mum")),     (S::Approved, 20)),
+        (Some((S::Approved, "dad")),     (S::Approved, 20)),
+        (Some((S::Approved, "anna")),    (S::Pending,  0)), // a child
+        (Some((S::Approved, "ben")),     (S::Pending,  0)), // the child who did it
+        (Some((S::Approved, "ghost")),   (S::Pending,  0)), // not a member
+        (Some((S::Rejected, "mum")),     (S::Rejected, 0)),
+        (Some((S::Voided,   "mum")),     (S::Voided,   0)),
+        (Some((S::Voided,   "ben")),     (S::Voided,   0)), // undone by the child
     ];
     let h = kids().with_chore(
         chore("room", "once:2027-03-01", "2027-03-01")
@@ -254,23 +255,24 @@ fn completions_keep_their_points() {
 #[test]
 fn default_streak_rule() {
     let rule = StreakRule::default();
+    #[rustfmt::skip]
     let rows: &[((i64, u32), i64)] = &[
-        ((100, 0), 0),
-        ((100, 1), 0),
-        ((100, 6), 0),
-        ((100, 7), 10),
-        ((100, 13), 10),
-        ((100, 14), 20),
-        ((100, 21), 30),
-        ((100, 28), 40),
-        ((100, 35), 50),
-        ((100, 49), 50), // capped
+        ((100, 0),   0),
+        ((100, 1),   0),
+        ((100, 6),   0),
+        ((100, 7),   10),
+        ((100, 13),  10),
+        ((100, 14),  20),
+        ((100, 21),  30),
+        ((100, 28),  40),
+        ((100, 35),  50),
+        ((100, 49),  50), // capped
         ((100, 700), 50),
-        ((10, 7), 1),
-        ((15, 14), 3),
-        ((5, 7), 0), // 0.5 rounds down
-        ((0, 70), 0),
-        ((-10, 70), 0),
+        ((10,  7),   1),
+        ((15,  14),  3),
+        ((5,   7),   0),  // 0.5 rounds down
+        ((0,   70),  0),
+        ((-10, 70),  0),
     ];
     check_table(rows, |&(points, streak)| rule.bonus(points, streak));
     let off = StreakRule {
@@ -326,6 +328,7 @@ fn streak_bonus_grows_every_7_days_and_is_capped() {
     let (april_occs, april) = period("2027-04");
     bonuses.extend(fold_period(&mut state, &h, &april_occs, &april, now).bonuses);
 
+    #[rustfmt::skip]
     let rows: &[(&str, i64)] = &[
         ("2027-03-01", 0),
         ("2027-03-06", 0),
@@ -401,7 +404,7 @@ fn late_missed_or_someone_else_resets_the_streak() {
           2027-03-11T16:00Z  ben  Completion  dishes/2027-03-11  +100
           2027-03-12T16:00Z  anna  Completion  dishes/2027-03-12  +100
         balances:
-          anna  spendable 910  earned 910  spent 0  deducted 0
+          anna  spendable 1010  earned 1010  spent 0  deducted 0
           ben  spendable 100  earned 100  spent 0  deducted 0
         streaks:
           dishes|anna  1
@@ -451,10 +454,11 @@ fn pending_completions_hold_the_streak() {
             })
             .collect()
     };
+    #[rustfmt::skip]
     let rows: &[(Option<u32>, (u32, i64))] = &[
         // (day left pending) → (streak, anna's earned)
-        (None, (7, 710)),
-        (Some(3), (5, 500)), // days 3 and 5 wait; 5 on time of 7
+        (None,    (7, 710)),
+        (Some(3), (5, 500)), // days 3 and 5 wait; 5 of 7 count
     ];
     check_table(rows, |pending| {
         let ledger = PeriodLedger {
@@ -478,27 +482,16 @@ fn overdue_penalty_is_taken_once_and_clamped() {
         (i64, Option<&'static str>, &'static str),
         (i64, i64, i64, usize),
     );
+    #[rustfmt::skip]
     let rows: &[Row] = &[
-        ((20, None, "2027-03-10T17:59Z"), (20, 20, 0, 0)), // not yet due
-        ((20, None, "2027-03-10T18:00Z"), (15, 20, 5, 1)),
-        ((20, None, "2027-03-31T23:00Z"), (15, 20, 5, 1)), // once, however long overdue
-        (
-            (20, Some("2027-03-10T17:00Z"), "2027-03-31T23:00Z"),
-            (30, 30, 0, 0),
-        ), // on time
-        (
-            (20, Some("2027-03-10T18:00Z"), "2027-03-31T23:00Z"),
-            (30, 30, 0, 0),
-        ), // exactly at due
-        (
-            (20, Some("2027-03-11T09:00Z"), "2027-03-31T23:00Z"),
-            (25, 30, 5, 1),
-        ), // late: stays taken
-        ((3, None, "2027-03-31T23:00Z"), (0, 3, 3, 1)),    // clamped at zero
-        (
-            (0, Some("2027-03-11T09:00Z"), "2027-03-31T23:00Z"),
-            (10, 10, 0, 1),
-        ), // nothing to take
+        ((20, None,                      "2027-03-10T17:59Z"), (20, 20, 0, 0)), // not yet due
+        ((20, None,                      "2027-03-10T18:00Z"), (15, 20, 5, 1)),
+        ((20, None,                      "2027-03-31T23:00Z"), (15, 20, 5, 1)), // once, however long overdue
+        ((20, Some("2027-03-10T17:00Z"), "2027-03-31T23:00Z"), (30, 30, 0, 0)), // on time
+        ((20, Some("2027-03-10T18:00Z"), "2027-03-31T23:00Z"), (30, 30, 0, 0)), // exactly at due
+        ((20, Some("2027-03-11T09:00Z"), "2027-03-31T23:00Z"), (25, 30, 5, 1)), // late: stays taken
+        ((3,  None,                      "2027-03-31T23:00Z"), (0,  3,  3, 1)), // clamped at zero
+        ((0,  Some("2027-03-11T09:00Z"), "2027-03-31T23:00Z"), (10, 10, 0, 1)), // nothing to take yet
     ];
     let h = kids().with_chore(
         chore("bins", "once:2027-03-10", "2027-03-01")
@@ -530,11 +523,12 @@ fn overdue_penalty_is_taken_once_and_clamped() {
 /// No penalty without a penalty, under `skip`, or with nobody assigned.
 #[test]
 fn no_penalty_without_overdue_penalty_or_assignee() {
+    #[rustfmt::skip]
     let rows: &[((&str, &str), i64)] = &[
         (("overdue:5", "fixed:anna"), 5),
-        (("overdue", "fixed:anna"), 0),
-        (("skip", "fixed:anna"), 0),
-        (("overdue:5", "anyone"), 0),
+        (("overdue",   "fixed:anna"), 0),
+        (("skip",      "fixed:anna"), 0),
+        (("overdue:5", "anyone"),     0),
     ];
     check_table(rows, |&(missed, assign)| {
         let h = kids().with_chore(
@@ -558,26 +552,14 @@ fn no_penalty_without_overdue_penalty_or_assignee() {
 #[test]
 fn adjustments_in_time_order_and_clamped() {
     type Adjs = &'static [(i64, &'static str)];
+    #[rustfmt::skip]
     let rows: &[(Adjs, (i64, i64, i64))] = &[
-        (&[(10, "2027-03-01T08:00Z")], (10, 10, 0)),
-        (&[(-5, "2027-03-01T08:00Z")], (0, 0, 0)),
-        (
-            &[(10, "2027-03-01T08:00Z"), (-25, "2027-03-02T08:00Z")],
-            (0, 10, 10),
-        ),
-        (
-            &[
-                (10, "2027-03-01T08:00Z"),
-                (-4, "2027-03-02T08:00Z"),
-                (3, "2027-03-03T08:00Z"),
-            ],
-            (9, 13, 4),
-        ),
+        (&[(10, "2027-03-01T08:00Z")],                                                      (10, 10, 0)),
+        (&[(-5, "2027-03-01T08:00Z")],                                                      (0,  0,  0)),
+        (&[(10, "2027-03-01T08:00Z"), (-25, "2027-03-02T08:00Z")],                          (0,  10, 10)),
+        (&[(10, "2027-03-01T08:00Z"), (-4, "2027-03-02T08:00Z"), (3, "2027-03-03T08:00Z")], (9,  13, 4)),
         // Given in reverse: the penalty comes first in time and takes nothing.
-        (
-            &[(10, "2027-03-02T08:00Z"), (-25, "2027-03-01T08:00Z")],
-            (10, 10, 0),
-        ),
+        (&[(10, "2027-03-02T08:00Z"), (-25, "2027-03-01T08:00Z")],                          (10, 10, 0)),
     ];
     let h = kids();
     check_table(rows, |adjs| {
@@ -752,24 +734,13 @@ fn stock_limits_and_refunds() {
 #[test]
 fn declined_redemptions_give_points_back() {
     let h = kids().with_reward(reward("toy", 40, None));
+    #[rustfmt::skip]
     let rows: &[(RedemptionStatus, (RedemptionOutcome, i64))] = &[
-        (
-            RedemptionStatus::Requested,
-            (RedemptionOutcome::Charged, 10),
-        ),
-        (RedemptionStatus::Approved, (RedemptionOutcome::Charged, 10)),
-        (
-            RedemptionStatus::Fulfilled,
-            (RedemptionOutcome::Charged, 10),
-        ),
-        (
-            RedemptionStatus::Declined,
-            (RedemptionOutcome::Refunded, 50),
-        ),
-        (
-            RedemptionStatus::Cancelled,
-            (RedemptionOutcome::Refunded, 50),
-        ),
+        (RedemptionStatus::Requested, (RedemptionOutcome::Charged,  10)),
+        (RedemptionStatus::Approved,  (RedemptionOutcome::Charged,  10)),
+        (RedemptionStatus::Fulfilled, (RedemptionOutcome::Charged,  10)),
+        (RedemptionStatus::Declined,  (RedemptionOutcome::Refunded, 50)),
+        (RedemptionStatus::Cancelled, (RedemptionOutcome::Refunded, 50)),
     ];
     check_table(rows, |status| {
         let ledger = PeriodLedger {
@@ -851,6 +822,48 @@ fn earned_is_kept_apart_from_spendable() {
           anna  spendable 15  earned 35  spent 12  deducted 8
         streaks:
           dishes|anna  3
+    "#]]
+    .assert_eq(&render(&result, &state));
+}
+
+/// Each member of an everyone-chore has their own occurrence, streak and
+/// penalty.
+#[test]
+fn everyone_chores_count_per_member() {
+    let h = kids().with_chore(
+        chore("teeth", "once:2027-03-10", "2027-03-01")
+            .at("20:00")
+            .assign("everyone:anna,ben")
+            .missed("overdue:5"),
+    );
+    let occs = all_occs(&h, "2027-03-31");
+    let ledger = PeriodLedger {
+        completions: vec![done(
+            &h,
+            &occs,
+            "teeth/2027-03-10/anna",
+            "anna",
+            "2027-03-10T18:00Z",
+        )],
+        adjustments: vec![
+            adjust("a1", "anna", 20, "2027-03-01T08:00Z"),
+            adjust("a2", "ben", 20, "2027-03-01T08:00Z"),
+        ],
+        ..PeriodLedger::default()
+    };
+    let (result, state) = fold(&h, &occs, &ledger, "2027-03-11T00:00Z");
+    expect![[r#"
+        postings:
+          2027-03-01T08:00Z  anna  Adjustment  a1  +20
+          2027-03-01T08:00Z  ben  Adjustment  a2  +20
+          2027-03-10T18:00Z  anna  Completion  teeth/2027-03-10/anna  +10
+          2027-03-10T19:00Z  ben  Penalty  teeth/2027-03-10/ben  -5
+        balances:
+          anna  spendable 30  earned 30  spent 0  deducted 0
+          ben  spendable 15  earned 20  spent 0  deducted 5
+        streaks:
+          teeth|anna  1
+          teeth|ben  0
     "#]]
     .assert_eq(&render(&result, &state));
 }

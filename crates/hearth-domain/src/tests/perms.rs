@@ -43,28 +43,20 @@ fn verdict(r: Result<(), crate::perms::Denied>) -> String {
     }
 }
 
+/// Actor → may edit the household, adjust points, review a pending completion.
 #[test]
 fn only_parents_edit_adjust_and_review() {
+    const EDIT: &str =
+        "only a parent can change the household's members, chores, rewards or settings";
+    const ADJUST: &str = "only a parent can adjust points";
+    const REVIEW: &str = "only a parent can approve or reject a completion";
     let h = family();
     let pending = completion(true, None);
-    let rows: &[(&str, [&str; 3])] = &[
-        ("mum", ["ok", "ok", "ok"]),
-        (
-            "anna",
-            [
-                "only a parent can change the household's members, chores, rewards or settings; anna is a child",
-                "only a parent can adjust points; anna is a child",
-                "only a parent can approve or reject a completion; anna is a child",
-            ],
-        ),
-        (
-            "ben",
-            [
-                "only a parent can change the household's members, chores, rewards or settings; ben is a child",
-                "only a parent can adjust points; ben is a child",
-                "only a parent can approve or reject a completion; ben is a child",
-            ],
-        ),
+    #[rustfmt::skip]
+    let rows: &[(&str, [String; 3])] = &[
+        ("mum",  ["ok".into(),                        "ok".into(),                          "ok".into()]),
+        ("anna", [format!("{EDIT}; anna is a child"), format!("{ADJUST}; anna is a child"), format!("{REVIEW}; anna is a child")]),
+        ("ben",  [format!("{EDIT}; ben is a child"),  format!("{ADJUST}; ben is a child"),  format!("{REVIEW}; ben is a child")]),
     ];
     check_table(rows, |actor| {
         let m = member(&h, actor);
@@ -81,20 +73,12 @@ fn only_parents_edit_adjust_and_review() {
 fn review_needs_a_pending_completion() {
     use CompletionStatus as S;
     let h = family();
+    #[rustfmt::skip]
     let rows: &[(Option<S>, &str)] = &[
-        (None, "ok"),
-        (
-            Some(S::Approved),
-            "completion room/2027-03-01 is approved, not pending",
-        ),
-        (
-            Some(S::Rejected),
-            "completion room/2027-03-01 is rejected, not pending",
-        ),
-        (
-            Some(S::Voided),
-            "completion room/2027-03-01 is voided, not pending",
-        ),
+        (None,              "ok"),
+        (Some(S::Approved), "completion room/2027-03-01 is approved, not pending"),
+        (Some(S::Rejected), "completion room/2027-03-01 is rejected, not pending"),
+        (Some(S::Voided),   "completion room/2027-03-01 is voided, not pending"),
     ];
     check_table(rows, |review| {
         verdict(can_review(member(&h, "mum"), &completion(true, *review)))
@@ -108,38 +92,27 @@ fn undo_window_and_voiding() {
     use CompletionStatus as S;
     const LATE: &str = "the 10 minutes to undo have passed; ask a parent to void it";
     type Row = ((&'static str, bool, Option<S>, &'static str), &'static str);
+    #[rustfmt::skip]
     let rows: &[Row] = &[
         // Anna's own completion, awaiting approval: 10 minutes to undo.
-        (("anna", true, None, "2027-03-01T17:05Z"), "ok"),
-        (("anna", true, None, "2027-03-01T17:10Z"), "ok"),
-        (("anna", true, None, "2027-03-01T17:10:01Z"), LATE),
-        (("anna", true, None, "2027-03-02T09:00Z"), LATE),
-        // Not needing approval it stands approved, and the same window applies.
-        (("anna", false, None, "2027-03-01T17:09Z"), "ok"),
-        (("anna", false, None, "2027-03-01T17:11Z"), LATE),
+        (("anna", true,  None,              "2027-03-01T17:05Z"),    "ok"),
+        (("anna", true,  None,              "2027-03-01T17:10Z"),    "ok"),
+        (("anna", true,  None,              "2027-03-01T17:10:01Z"), LATE),
+        (("anna", true,  None,              "2027-03-02T09:00Z"),    LATE),
+        // Not needing approval it stands approved; the same window applies.
+        (("anna", false, None,              "2027-03-01T17:09Z"),    "ok"),
+        (("anna", false, None,              "2027-03-01T17:11Z"),    LATE),
         // Once a parent approved it, only a parent can void it.
-        (
-            ("anna", true, Some(S::Approved), "2027-03-01T17:02Z"),
-            "an approved completion can only be voided by a parent",
-        ),
+        (("anna", true,  Some(S::Approved), "2027-03-01T17:02Z"),    "an approved completion can only be voided by a parent"),
         // Not her own.
-        (
-            ("ben", true, None, "2027-03-01T17:01Z"),
-            "ben can only undo their own completions",
-        ),
+        (("ben",  true,  None,              "2027-03-01T17:01Z"),    "ben can only undo their own completions"),
         // Parents void any active completion, any time.
-        (("mum", true, None, "2027-03-09T00:00Z"), "ok"),
-        (("mum", true, Some(S::Approved), "2027-03-09T00:00Z"), "ok"),
-        (("mum", false, None, "2027-03-09T00:00Z"), "ok"),
+        (("mum",  true,  None,              "2027-03-09T00:00Z"),    "ok"),
+        (("mum",  true,  Some(S::Approved), "2027-03-09T00:00Z"),    "ok"),
+        (("mum",  false, None,              "2027-03-09T00:00Z"),    "ok"),
         // Nothing to void.
-        (
-            ("mum", true, Some(S::Voided), "2027-03-01T17:01Z"),
-            "completion room/2027-03-01 is already voided",
-        ),
-        (
-            ("anna", true, Some(S::Rejected), "2027-03-01T17:01Z"),
-            "completion room/2027-03-01 is already rejected",
-        ),
+        (("mum",  true,  Some(S::Voided),   "2027-03-01T17:01Z"),    "completion room/2027-03-01 is already voided"),
+        (("anna", true,  Some(S::Rejected), "2027-03-01T17:01Z"),    "completion room/2027-03-01 is already rejected"),
     ];
     let h = family();
     check_table(rows, |&(actor, needs_approval, review, now)| {
@@ -155,71 +128,35 @@ fn undo_window_and_voiding() {
 #[test]
 fn redemption_transitions() {
     use RedemptionStatus as S;
+    const CHILD_ANNA: &str =
+        "only a parent can approve, decline or fulfil a redemption; anna is a child";
     type Row = ((&'static str, S, S, bool), &'static str);
+    #[rustfmt::skip]
     let rows: &[Row] = &[
-        // A parent approves, declines, fulfils.
-        (("mum", S::Requested, S::Approved, true), "ok"),
-        (("mum", S::Requested, S::Declined, true), "ok"),
-        (("mum", S::Approved, S::Fulfilled, true), "ok"),
-        (("mum", S::Approved, S::Declined, true), "ok"),
-        (("mum", S::Requested, S::Fulfilled, false), "ok"),
-        (
-            ("mum", S::Requested, S::Fulfilled, true),
-            "redemption r1 needs approval before it is fulfilled",
-        ),
-        (("mum", S::Requested, S::Cancelled, true), "ok"),
+        // A parent approves, declines, fulfils, cancels.
+        (("mum",  S::Requested, S::Approved,  true),  "ok"),
+        (("mum",  S::Requested, S::Declined,  true),  "ok"),
+        (("mum",  S::Approved,  S::Fulfilled, true),  "ok"),
+        (("mum",  S::Approved,  S::Declined,  true),  "ok"),
+        (("mum",  S::Requested, S::Fulfilled, false), "ok"),
+        (("mum",  S::Requested, S::Fulfilled, true),  "redemption r1 needs approval before it is fulfilled"),
+        (("mum",  S::Requested, S::Cancelled, true),  "ok"),
         // The requester cancels before approval, and only then.
-        (("anna", S::Requested, S::Cancelled, true), "ok"),
-        (
-            ("anna", S::Approved, S::Cancelled, true),
-            "redemption r1 is approved and cannot become cancelled",
-        ),
-        (
-            ("ben", S::Requested, S::Cancelled, true),
-            "only a parent can cancel another member's request; ben is a child",
-        ),
+        (("anna", S::Requested, S::Cancelled, true),  "ok"),
+        (("anna", S::Approved,  S::Cancelled, true),  "redemption r1 is approved and cannot become cancelled"),
+        (("ben",  S::Requested, S::Cancelled, true),  "only a parent can cancel another member's request; ben is a child"),
         // A child approves, declines or fulfils nothing, not even their own.
-        (
-            ("anna", S::Requested, S::Approved, true),
-            "only a parent can approve, decline or fulfil a redemption; anna is a child",
-        ),
-        (
-            ("anna", S::Requested, S::Fulfilled, false),
-            "only a parent can approve, decline or fulfil a redemption; anna is a child",
-        ),
-        (
-            ("anna", S::Approved, S::Fulfilled, true),
-            "only a parent can approve, decline or fulfil a redemption; anna is a child",
-        ),
-        (
-            ("ben", S::Requested, S::Declined, true),
-            "only a parent can approve, decline or fulfil a redemption; ben is a child",
-        ),
-        // Final states stay final; no going back.
-        (
-            ("mum", S::Fulfilled, S::Declined, true),
-            "redemption r1 is fulfilled and cannot become declined",
-        ),
-        (
-            ("mum", S::Declined, S::Approved, true),
-            "redemption r1 is declined and cannot become approved",
-        ),
-        (
-            ("mum", S::Cancelled, S::Requested, true),
-            "redemption r1 is cancelled and cannot become requested",
-        ),
-        (
-            ("mum", S::Approved, S::Requested, true),
-            "redemption r1 is approved and cannot become requested",
-        ),
-        (
-            ("mum", S::Requested, S::Requested, true),
-            "redemption r1 is requested and cannot become requested",
-        ),
-        (
-            ("mum", S::Approved, S::Approved, true),
-            "redemption r1 is approved and cannot become approved",
-        ),
+        (("anna", S::Requested, S::Approved,  true),  CHILD_ANNA),
+        (("anna", S::Requested, S::Fulfilled, false), CHILD_ANNA),
+        (("anna", S::Approved,  S::Fulfilled, true),  CHILD_ANNA),
+        (("anna", S::Requested, S::Declined,  true),  CHILD_ANNA),
+        // Final states stay final; no going back, no staying put.
+        (("mum",  S::Fulfilled, S::Declined,  true),  "redemption r1 is fulfilled and cannot become declined"),
+        (("mum",  S::Declined,  S::Approved,  true),  "redemption r1 is declined and cannot become approved"),
+        (("mum",  S::Cancelled, S::Requested, true),  "redemption r1 is cancelled and cannot become requested"),
+        (("mum",  S::Approved,  S::Requested, true),  "redemption r1 is approved and cannot become requested"),
+        (("mum",  S::Requested, S::Requested, true),  "redemption r1 is requested and cannot become requested"),
+        (("mum",  S::Approved,  S::Approved,  true),  "redemption r1 is approved and cannot become approved"),
     ];
     let h = family();
     check_table(rows, |&(actor, from, to, needs_approval)| {
@@ -242,11 +179,12 @@ fn redemption_transitions() {
 #[test]
 fn redemption_status_names_and_holding() {
     use RedemptionStatus as S;
+    #[rustfmt::skip]
     let rows: &[(S, (&str, bool))] = &[
         (S::Requested, ("requested", true)),
-        (S::Approved, ("approved", true)),
+        (S::Approved,  ("approved",  true)),
         (S::Fulfilled, ("fulfilled", true)),
-        (S::Declined, ("declined", false)),
+        (S::Declined,  ("declined",  false)),
         (S::Cancelled, ("cancelled", false)),
     ];
     check_table(rows, |s| {
