@@ -485,7 +485,8 @@ fn overdue_penalty_is_taken_once_and_clamped() {
     #[rustfmt::skip]
     let rows: &[Row] = &[
         ((20, None,                      "2027-03-10T17:59Z"), (20, 20, 0, 0)), // not yet due
-        ((20, None,                      "2027-03-10T18:00Z"), (15, 20, 5, 1)),
+        ((20, None,                      "2027-03-10T18:00Z"), (20, 20, 0, 0)), // at the due instant: still on time
+        ((20, None,                      "2027-03-10T18:00:01Z"), (15, 20, 5, 1)),
         ((20, None,                      "2027-03-31T23:00Z"), (15, 20, 5, 1)), // once, however long overdue
         ((20, Some("2027-03-10T17:00Z"), "2027-03-31T23:00Z"), (30, 30, 0, 0)), // on time
         ((20, Some("2027-03-10T18:00Z"), "2027-03-31T23:00Z"), (30, 30, 0, 0)), // exactly at due
