@@ -182,6 +182,14 @@ impl Doc {
     /// document unreadable (a newer schema) is refused and leaves the
     /// document as it was.
     pub fn apply(&mut self, bytes: &[u8]) -> Result<(), DocError> {
+        // Automerge loads what it can of a damaged chunk; a chunk from the
+        // disk or the wire must be whole, so parse it strictly first.
+        automerge::Automerge::load_with_options(
+            bytes,
+            automerge::LoadOptions::new()
+                .on_partial_load(automerge::OnPartialLoad::Error)
+                .verification_mode(automerge::VerificationMode::DontCheck),
+        )?;
         let mut trial = self.am.fork();
         trial.load_incremental(bytes)?;
         check_schema(&trial)?;
@@ -254,3 +262,97 @@ fn check_schema(am: &AutoCommit) -> Result<DocKind, DocError> {
 
 #[cfg(test)]
 mod proptests;
+
+#[cfg(test)]
+mod tests {
+    use automerge::transaction::Transactable;
+    use automerge::{ActorId, ScalarValue};
+
+    use super::*;
+
+    fn actor(n: u8) -> ActorId {
+        ActorId::from(&[n; 16][..])
+    }
+
+    #[test]
+    fn ledger_genesis_is_identical_on_every_device() {
+        let household = DocId([3; 16]);
+        let mut a = Doc::new_ledger(&household, "2027-03", actor(1)).unwrap();
+        let mut b = Doc::new_ledger(&household, "2027-03", actor(2)).unwrap();
+        assert_eq!(a.id(), b.id());
+        assert_eq!(a.heads(), b.heads());
+        assert_ne!(
+            DocId::ledger(&household, "2027-03"),
+            DocId::ledger(&household, "2027-04")
+        );
+        assert_ne!(
+            DocId::ledger(&household, "2027-03"),
+            DocId::ledger(&DocId([4; 16]), "2027-03")
+        );
+    }
+
+    #[test]
+    fn doc_ids_round_trip_as_base58check() {
+        let id = DocId([42; 16]);
+        assert_eq!(DocId::parse(&id.to_string()), Some(id));
+        assert_eq!(DocId::parse("not-an-id"), None);
+        let mut s = id.to_string();
+        s.pop();
+        assert_eq!(DocId::parse(&s), None, "a damaged checksum is refused");
+    }
+
+    fn newer(doc: &mut Doc) {
+        doc.am
+            .put(
+                automerge::ROOT,
+                "schema",
+                ScalarValue::Uint(SCHEMA_VERSION + 1),
+            )
+            .unwrap();
+        doc.commit(0, "from the future");
+    }
+
+    #[test]
+    fn a_newer_schema_is_refused_on_load() {
+        let mut doc = Doc::new_household(DocId([5; 16]), actor(1)).unwrap();
+        newer(&mut doc);
+        let err = Doc::load(doc.id(), &doc.save(), actor(2))
+            .err()
+            .expect("refused");
+        assert!(matches!(
+            err,
+            DocError::NewerSchema {
+                found: 2,
+                supported: 1
+            }
+        ));
+        assert!(err.to_string().contains("newer Hearth"), "{err}");
+    }
+
+    #[test]
+    fn a_chunk_that_makes_the_schema_newer_is_refused_whole() {
+        let mut a = Doc::new_household(DocId([5; 16]), actor(1)).unwrap();
+        let base = a.save();
+        let mut b = Doc::load(a.id(), &base, actor(2)).unwrap();
+        a.save_incremental();
+        newer(&mut a);
+        let chunk = a.save_incremental();
+        let before = b.heads();
+        assert!(matches!(b.apply(&chunk), Err(DocError::NewerSchema { .. })));
+        assert_eq!(b.heads(), before, "nothing of the chunk was applied");
+    }
+
+    #[test]
+    fn garbage_bytes_are_an_error_not_a_panic() {
+        assert!(Doc::load(DocId([1; 16]), b"not automerge", actor(1)).is_err());
+        let mut doc = Doc::new_household(DocId([5; 16]), actor(1)).unwrap();
+        assert!(doc.apply(b"\x85\x6f\x4a\x83garbage").is_err());
+        // A valid Automerge document that is not Hearth's.
+        let mut other = AutoCommit::new();
+        other.put(automerge::ROOT, "hello", "world").unwrap();
+        assert!(matches!(
+            Doc::load(DocId([1; 16]), &other.save(), actor(1)),
+            Err(DocError::NotHearth(_))
+        ));
+    }
+}

@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Installs what building and testing Hearth needs on a fresh Debian 12 machine.
+# Idempotent, and quick when everything is already there.
+set -euo pipefail
+
+need_apt=()
+for pkg in build-essential pkg-config; do
+    dpkg -s "$pkg" >/dev/null 2>&1 || need_apt+=("$pkg")
+done
+if [ ${#need_apt[@]} -gt 0 ]; then
+    echo "setup: installing ${need_apt[*]}"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need_apt[@]}"
+fi
+
+if ! command -v cargo >/dev/null 2>&1; then
+    echo "setup: cargo is missing; install Rust (rustup) first" >&2
+    exit 1
+fi
+if ! cargo nextest --version >/dev/null 2>&1; then
+    echo "setup: installing cargo-nextest"
+    cargo install cargo-nextest --locked
+fi
