@@ -9,7 +9,6 @@ use hearth_domain::ledger::{
 use hearth_domain::occurrence::{DailyPoints, LedgerFacts, Occurrence, occurrences_until};
 use hearth_domain::time::{local_date, period_of};
 use hearth_domain::{ChoreId, Household, MemberId};
-use serde::Serialize;
 
 /// Completion facts over every loaded period.
 pub(crate) struct Facts {
@@ -31,6 +30,10 @@ impl Facts {
             completed.insert(c.key.clone(), (status, date));
         }
         Facts { completed, daily }
+    }
+
+    pub fn len(&self) -> usize {
+        self.completed.len()
     }
 
     pub fn status(&self, key: &str) -> Option<CompletionStatus> {
@@ -153,39 +156,7 @@ pub(crate) fn iso_week(date: NaiveDate) -> String {
     format!("{}-W{:02}", w.year(), w.week())
 }
 
-/// The points of every entry, for the history projection.
-#[derive(Debug, Clone, Serialize)]
-pub(crate) struct EntryPoints {
-    pub points: i64,
-    pub bonus: i64,
-}
-
 impl Derived {
-    /// Points each entry moved, keyed `(kind, entry)`.
-    pub fn entry_points(&self) -> BTreeMap<(String, String), EntryPoints> {
-        let mut out: BTreeMap<(String, String), EntryPoints> = BTreeMap::new();
-        for result in self.results.values() {
-            for p in &result.postings {
-                let (kind, bonus) = match p.kind {
-                    PostingKind::Completion => ("completion", 0),
-                    PostingKind::Streak => ("completion", p.points),
-                    PostingKind::Penalty => ("penalty", 0),
-                    PostingKind::Adjustment => ("adjustment", 0),
-                    PostingKind::Redemption => ("redemption", 0),
-                };
-                let e = out
-                    .entry((kind.to_owned(), p.entry.clone()))
-                    .or_insert(EntryPoints {
-                        points: 0,
-                        bonus: 0,
-                    });
-                e.points += p.points;
-                e.bonus += bonus;
-            }
-        }
-        out
-    }
-
     pub fn outcome(&self, id: &str) -> Option<RedemptionOutcome> {
         self.results
             .values()

@@ -33,6 +33,8 @@ use sha2::{Digest, Sha256};
 use tokio::sync::{Mutex, broadcast};
 
 mod derive;
+#[doc(hidden)]
+pub mod fixtures;
 pub mod views;
 
 use derive::{CachedPeriod, Derived, derive};
@@ -164,6 +166,8 @@ struct Loaded {
     slots: BTreeMap<DocId, Slot>,
     periods: BTreeMap<String, DocId>,
     ledgers: BTreeMap<String, PeriodLedger>,
+    /// Whether the ledger documents are in `slots` and `ledgers` yet.
+    ledgers_loaded: bool,
 }
 
 struct Inner {
@@ -173,7 +177,7 @@ struct Inner {
     loaded: Option<Loaded>,
     known_seq: i64,
     /// The projection rows as last written.
-    entries: Option<BTreeMap<(String, String), EntryRow>>,
+    entries: Option<EntryCache>,
     weeks: Option<BTreeMap<(String, String), i64>>,
     cache: BTreeMap<String, CachedPeriod>,
 }
@@ -183,6 +187,7 @@ const COMPACT_AFTER: usize = 64;
 
 const META_HOUSEHOLD: &str = "household";
 const META_MEMBER: &str = "member";
+const META_VALID_UNTIL: &str = "projections_valid_until";
 
 fn random16() -> [u8; 16] {
     rand::random()
@@ -309,7 +314,7 @@ impl App {
             goal: None,
             archived: false,
         })?;
-        doc.commit(now.timestamp(), "init");
+        doc.commit(now.timestamp());
         tx.ensure_doc(&id.to_string(), "household", None).await?;
         tx.put_chunk(&id.to_string(), &doc.save_incremental())
             .await?;
@@ -336,6 +341,7 @@ impl App {
 
     pub async fn household(&self) -> Result<HouseholdView> {
         let mut inner = self.inner.lock().await;
+        inner.catch_up_read().await?;
         let member = inner.store.meta(META_MEMBER).await?;
         let device = inner.device.to_string();
         let loaded = inner.load().await?;
@@ -428,6 +434,7 @@ impl App {
 
     pub async fn members(&self) -> Result<Vec<MemberView>> {
         let mut inner = self.inner.lock().await;
+        inner.catch_up_read().await?;
         let loaded = inner.load().await?;
         Ok(loaded
             .household
@@ -545,6 +552,7 @@ impl App {
 
     pub async fn chores(&self) -> Result<Vec<ChoreView>> {
         let mut inner = self.inner.lock().await;
+        inner.catch_up_read().await?;
         let loaded = inner.load().await?;
         let h = &loaded.household;
         let mut out: Vec<ChoreView> = h
@@ -553,7 +561,7 @@ impl App {
             .filter(|c| !c.archived)
             .map(|c| chore_view(h, c))
             .collect();
-        out.sort_by(|a, b| a.title.to_lowercase().cmp(&b.title.to_lowercase()));
+        out.sort_by_key(|c| c.title.to_lowercase());
         Ok(out)
     }
 
@@ -569,7 +577,7 @@ impl App {
         let now = self.now();
         let mut inner = self.inner.lock().await;
         inner.catch_up_read().await?;
-        let loaded = inner.load().await?;
+        let loaded = inner.load_all().await?;
         let h = &loaded.household;
         let member = member
             .map(|m| h.member(m).ok_or_else(|| not_found("member", m)))
@@ -882,7 +890,7 @@ impl App {
         let mut inner = self.inner.lock().await;
         inner.catch_up_read().await?;
         let derived = inner.derive_now(now).await?;
-        let loaded = inner.load().await?;
+        let loaded = inner.load_all().await?;
         let h = &loaded.household;
         let member = member
             .map(|m| h.member(m).ok_or_else(|| not_found("member", m)))
@@ -1015,7 +1023,7 @@ impl App {
         let now = self.now();
         let mut inner = self.inner.lock().await;
         let derived = inner.derive_now(now).await?;
-        let loaded = inner.load().await?;
+        let loaded = inner.load_all().await?;
         let r = loaded
             .ledgers
             .values()
@@ -1035,14 +1043,14 @@ impl App {
         let mut inner = self.inner.lock().await;
         inner.catch_up_read().await?;
         let derived = inner.derive_now(now).await?;
-        let loaded = inner.load().await?;
+        let loaded = inner.load_all().await?;
         let mut out: Vec<RedemptionView> = loaded
             .ledgers
             .values()
             .flat_map(|l| &l.redemptions)
             .map(|r| redemption_view(&loaded.household, r, derived.outcome(&r.id)))
             .collect();
-        out.sort_by(|a, b| b.requested_at.cmp(&a.requested_at));
+        out.sort_by_key(|r| std::cmp::Reverse(r.requested_at));
         Ok(out)
     }
 
@@ -1093,6 +1101,7 @@ impl App {
     /// Balances from the projection: no document is read.
     pub async fn balances(&self, member: Option<&str>) -> Result<Vec<BalanceView>> {
         let mut inner = self.inner.lock().await;
+        inner.catch_up_read().await?;
         inner.refresh_if_stale(self.now()).await?;
         let rows = inner.store.balances().await?;
         let loaded = inner.load().await?;
@@ -1134,6 +1143,7 @@ impl App {
     /// History from the projection, newest first.
     pub async fn history(&self, member: Option<&str>, limit: i64) -> Result<Vec<HistoryView>> {
         let mut inner = self.inner.lock().await;
+        inner.catch_up_read().await?;
         inner.refresh_if_stale(self.now()).await?;
         let loaded = inner.load().await?;
         let member_id = member
@@ -1169,6 +1179,7 @@ impl App {
     /// Points per member per ISO week.
     pub async fn stats(&self) -> Result<Vec<WeekView>> {
         let mut inner = self.inner.lock().await;
+        inner.catch_up_read().await?;
         inner.refresh_if_stale(self.now()).await?;
         let rows = inner.store.weeks().await?;
         let loaded = inner.load().await?;
@@ -1190,9 +1201,33 @@ impl App {
         inner.loaded = None;
         inner.entries = None;
         inner.weeks = None;
-        inner.load().await?;
+        inner.load_all().await?;
         inner.cache.clear();
         inner.write_projections_standalone(now).await
+    }
+
+    /// Materializes every ledger document again and walks every period
+    /// without the cache, writing nothing (the benchmark's "full
+    /// rematerialization"). Returns the number of completions seen.
+    #[doc(hidden)]
+    pub async fn rederive(&self) -> Result<usize> {
+        let now = self.now();
+        let mut inner = self.inner.lock().await;
+        let loaded = inner.load_all().await?;
+        let mut ledgers = BTreeMap::new();
+        for (period, id) in &loaded.periods {
+            ledgers.insert(period.clone(), loaded.slots[id].doc.ledger()?);
+        }
+        let today = local_date(loaded.household.settings.timezone, now);
+        let (derived, _) = derive(
+            &loaded.household,
+            &ledgers,
+            &BTreeMap::new(),
+            &BTreeMap::new(),
+            now,
+            today,
+        );
+        Ok(derived.facts.len())
     }
 
     /// Bytes stored per document: `(doc id, kind, period, chunks, bytes)`.
@@ -1210,7 +1245,7 @@ impl App {
     /// Compacts every document into one snapshot.
     pub async fn compact(&self) -> Result<()> {
         let mut inner = self.inner.lock().await;
-        inner.load().await?;
+        inner.load_all().await?;
         let Inner { store, loaded, .. } = &mut *inner;
         let loaded = loaded.as_mut().ok_or(AppError::NotInitialized)?;
         let mut tx = store.begin().await?;
@@ -1238,7 +1273,7 @@ impl App {
     ) -> Result<T> {
         let mut guard = self.inner.lock().await;
         let inner = &mut *guard;
-        inner.load().await?;
+        inner.load_all().await?;
         let result = inner.write(now, actor, edit).await;
         if matches!(result, Err(AppError::Store(_) | AppError::Doc(_))) {
             // What is in memory may be ahead of the disk: start afresh.
@@ -1365,6 +1400,9 @@ impl Writer<'_> {
 
 impl Inner {
     /// Loads every document (once per process, or after a failed write).
+    /// Loads the household document (once per process, or after a failed
+    /// write). Ledger documents wait for `load_all`: balances, history and
+    /// stats come from the projections and never need them.
     async fn load(&mut self) -> Result<&mut Loaded> {
         if self.loaded.is_none() {
             let household_id = self
@@ -1374,41 +1412,52 @@ impl Inner {
                 .ok_or(AppError::NotInitialized)?;
             let household_id = DocId::parse(&household_id)
                 .ok_or_else(|| AppError::Invalid(format!("bad household id {household_id}")))?;
-            let mut slots = BTreeMap::new();
+            let known_seq = self.store.max_seq().await?;
             let mut periods = BTreeMap::new();
-            let mut max_seq = 0;
             for row in self.store.docs().await? {
-                let Some(id) = DocId::parse(&row.doc_id) else {
-                    continue;
-                };
-                let chunks = self.store.chunks(&row.doc_id, 0).await?;
-                let last_seq = chunks.last().map_or(0, |c| c.seq);
-                max_seq = max_seq.max(last_seq);
-                let bytes: Vec<u8> = chunks.iter().flat_map(|c| c.data.iter().copied()).collect();
-                let doc = Doc::load(id, &bytes, self.actor.clone())?;
-                if let Some(p) = &row.period {
-                    periods.insert(p.clone(), id);
+                if let (Some(id), Some(p)) = (DocId::parse(&row.doc_id), row.period) {
+                    periods.insert(p, id);
                 }
-                slots.insert(
-                    id,
-                    Slot {
-                        doc,
-                        last_seq,
-                        incremental: chunks.len().saturating_sub(1),
-                        period: row.period,
-                    },
-                );
             }
-            let household = slots
-                .get(&household_id)
-                .ok_or_else(|| AppError::Invalid("the household document is missing".into()))?
-                .doc
-                .household()?;
-            let mut ledgers = BTreeMap::new();
-            for (period, id) in &periods {
-                ledgers.insert(period.clone(), slots[id].doc.ledger()?);
+            let slot = self.load_slot(household_id, None).await?;
+            let household = slot.doc.household()?;
+            self.known_seq = known_seq;
+            self.loaded = Some(Loaded {
+                household_id,
+                household,
+                slots: BTreeMap::from([(household_id, slot)]),
+                periods,
+                ledgers: BTreeMap::new(),
+                ledgers_loaded: false,
+            });
+        }
+        Ok(self.loaded.as_mut().expect("loaded above"))
+    }
+
+    async fn load_slot(&mut self, id: DocId, period: Option<String>) -> Result<Slot> {
+        let chunks = self.store.chunks(&id.to_string(), 0).await?;
+        let bytes: Vec<u8> = chunks.iter().flat_map(|c| c.data.iter().copied()).collect();
+        Ok(Slot {
+            doc: Doc::load(id, &bytes, self.actor.clone())?,
+            last_seq: chunks.last().map_or(0, |c| c.seq),
+            incremental: chunks.len().saturating_sub(1),
+            period,
+        })
+    }
+
+    /// Loads every document, ledgers included, and the derivation cache.
+    async fn load_all(&mut self) -> Result<&mut Loaded> {
+        self.load().await?;
+        if !self.loaded.as_ref().is_some_and(|l| l.ledgers_loaded) {
+            let periods = self
+                .loaded
+                .as_ref()
+                .map(|l| l.periods.clone())
+                .unwrap_or_default();
+            let mut slots = Vec::new();
+            for (period, id) in periods {
+                slots.push((id, self.load_slot(id, Some(period)).await?));
             }
-            self.known_seq = max_seq;
             for (period, key, stored) in self.store.period_cache().await? {
                 #[derive(serde::Deserialize)]
                 struct Stored {
@@ -1427,13 +1476,14 @@ impl Inner {
                     );
                 }
             }
-            self.loaded = Some(Loaded {
-                household_id,
-                household,
-                slots,
-                periods,
-                ledgers,
-            });
+            let loaded = self.loaded.as_mut().ok_or(AppError::NotInitialized)?;
+            for (id, slot) in slots {
+                if let Some(p) = &slot.period {
+                    loaded.ledgers.insert(p.clone(), slot.doc.ledger()?);
+                }
+                loaded.slots.insert(id, slot);
+            }
+            loaded.ledgers_loaded = true;
         }
         Ok(self.loaded.as_mut().expect("loaded above"))
     }
@@ -1441,36 +1491,47 @@ impl Inner {
     /// Before a read that needs the documents: pick up what other processes
     /// wrote.
     async fn catch_up_read(&mut self) -> Result<()> {
-        if self.loaded.is_none() {
+        let Inner {
+            store,
+            loaded,
+            known_seq,
+            actor,
+            ..
+        } = self;
+        let Some(loaded) = loaded.as_mut() else {
+            return Ok(());
+        };
+        if store.max_seq().await? == *known_seq {
             return Ok(());
         }
-        let mut tx = self.store.begin().await?;
-        let seq = tx.max_seq().await?;
-        drop(tx);
-        if seq != self.known_seq {
+        let mut tx = store.begin().await?;
+        let result = catch_up(&mut tx, loaded, known_seq, actor).await;
+        tx.commit().await?;
+        if result.is_err() {
             self.loaded = None;
-            self.entries = None;
-            self.weeks = None;
         }
-        Ok(())
+        result
     }
 
     /// Projections are written with every change; they only go stale when
-    /// the date moves on (penalties, expiries). Reads refresh them then.
+    /// time passes a due time, an expiry or midnight. Reads refresh them then.
     async fn refresh_if_stale(&mut self, now: DateTime<Utc>) -> Result<()> {
-        let today = now.date_naive().to_string();
-        if self.store.meta("projected_on").await?.as_deref() == Some(today.as_str()) {
+        let valid_until = self.store.meta(META_VALID_UNTIL).await?;
+        if valid_until
+            .and_then(|v| v.parse::<i64>().ok())
+            .is_some_and(|v| now.timestamp_millis() < v)
+        {
             return Ok(());
         }
         if self.store.meta(META_HOUSEHOLD).await?.is_none() {
             return Ok(());
         }
-        self.load().await?;
+        self.load_all().await?;
         self.write_projections_standalone(now).await
     }
 
     async fn write_projections_standalone(&mut self, now: DateTime<Utc>) -> Result<()> {
-        self.load().await?;
+        self.load_all().await?;
         let Inner {
             store,
             loaded,
@@ -1487,7 +1548,7 @@ impl Inner {
     }
 
     async fn derive_now(&mut self, now: DateTime<Utc>) -> Result<Derived> {
-        let loaded = self.load().await?;
+        let loaded = self.load_all().await?;
         let today = local_date(loaded.household.settings.timezone, now);
         Ok(derive(
             &loaded.household,
@@ -1520,55 +1581,13 @@ impl Inner {
         let loaded = loaded.as_mut().ok_or(AppError::NotInitialized)?;
         let mut tx = store.begin().await?;
 
-        // Catch up with other processes' writes.
-        let seq = tx.max_seq().await?;
-        if seq != *known_seq {
-            let mut household_changed = false;
-            for row in tx.doc_rows().await? {
-                let Some(id) = DocId::parse(&row.doc_id) else {
-                    continue;
-                };
-                let after = loaded.slots.get(&id).map_or(0, |s| s.last_seq);
-                let chunks = tx.chunks(&row.doc_id, after).await?;
-                if chunks.is_empty() {
-                    continue;
-                }
-                let last = chunks.last().map_or(after, |c| c.seq);
-                let bytes: Vec<u8> = chunks.iter().flat_map(|c| c.data.iter().copied()).collect();
-                match loaded.slots.get_mut(&id) {
-                    Some(slot) => {
-                        slot.doc.apply(&bytes)?;
-                        slot.last_seq = last;
-                        slot.incremental += chunks.len();
-                    }
-                    None => {
-                        let doc = Doc::load(id, &bytes, device_actor.clone())?;
-                        if let Some(p) = &row.period {
-                            loaded.periods.insert(p.clone(), id);
-                        }
-                        loaded.slots.insert(
-                            id,
-                            Slot {
-                                doc,
-                                last_seq: last,
-                                incremental: chunks.len(),
-                                period: row.period.clone(),
-                            },
-                        );
-                    }
-                }
-                let slot = &loaded.slots[&id];
-                match (&slot.period, slot.doc.kind()) {
-                    (Some(p), DocKind::Ledger) => {
-                        loaded.ledgers.insert(p.clone(), slot.doc.ledger()?);
-                    }
-                    _ => household_changed = true,
-                }
-            }
-            if household_changed {
-                loaded.household = loaded.slots[&loaded.household_id].doc.household()?;
-            }
-            *known_seq = seq;
+        // Catch up with other processes' writes; their projections replace
+        // what this process remembers writing.
+        let seen = *known_seq;
+        catch_up(&mut tx, loaded, known_seq, device_actor).await?;
+        if *known_seq != seen {
+            *entries = None;
+            *weeks = None;
         }
 
         // Who is acting.
@@ -1616,7 +1635,7 @@ impl Inner {
         // Store the new changes.
         for id in &touched {
             let slot = loaded.slots.get_mut(id).expect("touched docs have slots");
-            slot.doc.commit(now.timestamp(), "edit");
+            slot.doc.commit(now.timestamp());
             let kind = match slot.doc.kind() {
                 DocKind::Household => "household",
                 DocKind::Ledger => "ledger",
@@ -1649,6 +1668,72 @@ impl Inner {
     }
 }
 
+/// Applies whatever other processes wrote since this one last looked.
+async fn catch_up(
+    tx: &mut hearth_store::Tx<'_>,
+    loaded: &mut Loaded,
+    known_seq: &mut i64,
+    device_actor: &ActorId,
+) -> Result<()> {
+    let seq = tx.max_seq().await?;
+    if seq != *known_seq {
+        let mut household_changed = false;
+        for row in tx.doc_rows().await? {
+            let Some(id) = DocId::parse(&row.doc_id) else {
+                continue;
+            };
+            if let Some(p) = &row.period
+                && !loaded.ledgers_loaded
+            {
+                // Ledgers are not loaded yet: they will be, whole, when needed.
+                loaded.periods.insert(p.clone(), id);
+                continue;
+            }
+            let after = loaded.slots.get(&id).map_or(0, |s| s.last_seq);
+            let chunks = tx.chunks(&row.doc_id, after).await?;
+            if chunks.is_empty() {
+                continue;
+            }
+            let last = chunks.last().map_or(after, |c| c.seq);
+            let bytes: Vec<u8> = chunks.iter().flat_map(|c| c.data.iter().copied()).collect();
+            match loaded.slots.get_mut(&id) {
+                Some(slot) => {
+                    slot.doc.apply(&bytes)?;
+                    slot.last_seq = last;
+                    slot.incremental += chunks.len();
+                }
+                None => {
+                    let doc = Doc::load(id, &bytes, device_actor.clone())?;
+                    if let Some(p) = &row.period {
+                        loaded.periods.insert(p.clone(), id);
+                    }
+                    loaded.slots.insert(
+                        id,
+                        Slot {
+                            doc,
+                            last_seq: last,
+                            incremental: chunks.len(),
+                            period: row.period.clone(),
+                        },
+                    );
+                }
+            }
+            let slot = &loaded.slots[&id];
+            match (&slot.period, slot.doc.kind()) {
+                (Some(p), DocKind::Ledger) => {
+                    loaded.ledgers.insert(p.clone(), slot.doc.ledger()?);
+                }
+                _ => household_changed = true,
+            }
+        }
+        if household_changed {
+            loaded.household = loaded.slots[&loaded.household_id].doc.household()?;
+        }
+        *known_seq = seq;
+    }
+    Ok(())
+}
+
 fn resolve_actor<'h>(
     household: &'h Household,
     actor: &Actor,
@@ -1678,7 +1763,7 @@ fn resolve_actor<'h>(
 async fn project(
     tx: &mut hearth_store::Tx<'_>,
     loaded: &mut Loaded,
-    entries: &mut Option<BTreeMap<(String, String), EntryRow>>,
+    entries: &mut Option<EntryCache>,
     weeks: &mut Option<BTreeMap<(String, String), i64>>,
     cache: &mut BTreeMap<String, CachedPeriod>,
     now: DateTime<Utc>,
@@ -1714,7 +1799,7 @@ async fn project(
                 .await?;
         }
     }
-    *cache = new_cache;
+    *cache = new_cache.clone();
 
     // Balances.
     let balances: Vec<BalanceRow> = h
@@ -1733,124 +1818,53 @@ async fn project(
         .collect();
     tx.set_balances(&balances).await?;
 
-    // History entries.
-    let points = derived.entry_points();
-    let mut rows: BTreeMap<(String, String), EntryRow> = BTreeMap::new();
-    let title = |c: &ChoreId| {
-        h.chores
-            .get(c)
-            .map_or_else(|| c.to_string(), |c| c.title.clone())
+    // History entries, month by month. A closed month whose cache key has
+    // not moved keeps its rows; the others are rebuilt and diffed.
+    let (mut cached, fresh) = match entries.take() {
+        Some(c) => (c, false),
+        None => (
+            EntryCache {
+                periods: BTreeMap::new(),
+                loose: tx_entries(tx).await?,
+            },
+            true,
+        ),
     };
-    for ledger in loaded.ledgers.values() {
-        for c in &ledger.completions {
-            let key = ("completion".to_owned(), c.key.clone());
-            let p = points.get(&key);
-            let detail = serde_json::json!({
-                "chore": title(&c.chore),
-                "chore_id": c.chore.as_str(),
-                "due_date": c.due_date,
-                "device": c.device.as_str(),
-                "bonus": p.map_or(0, |p| p.bonus),
-                "reviewed_by": c.review.as_ref().map(|r| member_name(h, &r.by)),
-                "reviewed_at": c.review.as_ref().map(|r| r.at),
-                "reason": c.review.as_ref().and_then(|r| r.reason.clone()),
-            });
-            rows.insert(
-                key.clone(),
-                EntryRow {
-                    kind: key.0,
-                    entry: key.1,
-                    member_id: c.member.to_string(),
-                    at: c.at.timestamp_millis(),
-                    status: c.effective_status(h).as_str().to_owned(),
-                    points: p.map_or(0, |p| p.points),
-                    detail: detail.to_string(),
-                },
-            );
-        }
-        for r in &ledger.redemptions {
-            let key = ("redemption".to_owned(), r.id.clone());
-            let key_ref = key.clone();
-            let outcome = derived.outcome(&r.id);
-            let status = if outcome == Some(RedemptionOutcome::Insufficient) {
-                "insufficient".to_owned()
-            } else {
-                r.status.as_str().to_owned()
-            };
-            let detail = serde_json::json!({
-                "reward": h.rewards.get(&r.reward).map_or_else(|| r.reward.to_string(), |w| w.title.clone()),
-                "cost": r.cost,
-                "device": r.device.as_str(),
-                "status_by": r.status_by.as_ref().map(|m| member_name(h, m)),
-            });
-            rows.insert(
-                key.clone(),
-                EntryRow {
-                    kind: key.0,
-                    entry: key.1,
-                    member_id: r.member.to_string(),
-                    at: r.requested_at.timestamp_millis(),
-                    status,
-                    points: points.get(&key_ref).map_or(0, |p| p.points),
-                    detail: detail.to_string(),
-                },
-            );
-        }
-        for a in &ledger.adjustments {
-            let key = ("adjustment".to_owned(), a.id.clone());
-            let key_ref = key.clone();
-            let detail = serde_json::json!({
-                "reason": a.reason,
-                "asked": a.points,
-                "by": member_name(h, &a.by),
-                "device": a.device.as_str(),
-            });
-            rows.insert(
-                key.clone(),
-                EntryRow {
-                    kind: key.0,
-                    entry: key.1,
-                    member_id: a.member.to_string(),
-                    at: a.at.timestamp_millis(),
-                    status: "applied".into(),
-                    points: points.get(&key_ref).map_or(0, |p| p.points),
-                    detail: detail.to_string(),
-                },
-            );
-        }
-    }
-    for p in derived.results.values().flat_map(|r| &r.postings) {
-        if p.kind == hearth_domain::ledger::PostingKind::Penalty {
-            let key = ("penalty".to_owned(), p.entry.clone());
-            let chore = parse_occurrence_key(&p.entry).map(|(c, _, _)| title(&c));
-            rows.insert(
-                key.clone(),
-                EntryRow {
-                    kind: key.0,
-                    entry: key.1,
-                    member_id: p.member.to_string(),
-                    at: p.at.timestamp_millis(),
-                    status: "applied".into(),
-                    points: p.points,
-                    detail: serde_json::json!({ "chore": chore }).to_string(),
-                },
-            );
-        }
-    }
-    let old = match entries.take() {
-        Some(old) => old,
-        None => tx_entries(tx).await?,
-    };
-    let changed: Vec<EntryRow> = rows
-        .iter()
-        .filter(|(k, v)| old.get(*k) != Some(*v))
-        .map(|(_, v)| v.clone())
-        .collect();
-    let removed: Vec<(String, String)> = old
+    let periods: BTreeSet<&String> = loaded
+        .ledgers
         .keys()
-        .filter(|k| !rows.contains_key(*k))
-        .cloned()
+        .chain(derived.results.keys())
         .collect();
+    let mut changed: Vec<EntryRow> = Vec::new();
+    let mut removed: Vec<(String, String)> = Vec::new();
+    for period in periods {
+        let closed_key = new_cache.get(period).map(|c| c.key.clone());
+        if let (Some(key), Some((old_key, _))) = (&closed_key, cached.periods.get(period))
+            && key == old_key
+        {
+            continue;
+        }
+        let rows = period_rows(h, loaded.ledgers.get(period), derived.results.get(period));
+        let old = match cached.periods.remove(period) {
+            Some((_, old)) => old,
+            None if fresh => rows
+                .keys()
+                .filter_map(|k| cached.loose.remove_entry(k))
+                .collect(),
+            None => BTreeMap::new(),
+        };
+        changed.extend(
+            rows.iter()
+                .filter(|(k, v)| old.get(*k) != Some(*v))
+                .map(|(_, v)| v.clone()),
+        );
+        removed.extend(old.keys().filter(|k| !rows.contains_key(*k)).cloned());
+        cached
+            .periods
+            .insert(period.clone(), (closed_key.unwrap_or_default(), rows));
+    }
+    // Rows stored for entries that no longer exist anywhere.
+    removed.extend(std::mem::take(&mut cached.loose).into_keys());
     tx.upsert_entries(&changed).await?;
     tx.delete_entries(&removed).await?;
     let events = changed
@@ -1863,7 +1877,7 @@ async fn project(
             points: r.points,
         })
         .collect();
-    *entries = Some(rows);
+    *entries = Some(cached);
 
     // Weekly stats.
     let new_weeks: BTreeMap<(String, String), i64> = derived
@@ -1885,6 +1899,11 @@ async fn project(
     }
 
     // Today.
+    let title = |c: &ChoreId| {
+        h.chores
+            .get(c)
+            .map_or_else(|| c.to_string(), |c| c.title.clone())
+    };
     let mut today_rows = Vec::new();
     for occs in derived.occurrences.values() {
         for o in occs {
@@ -1905,9 +1924,135 @@ async fn project(
         }
     }
     tx.set_today(&today_rows).await?;
-    tx.set_meta("projected_on", &now.date_naive().to_string())
-        .await?;
+    // The projections hold until the next moment time alone changes them: a
+    // due time passing (penalties, streaks, overdue), an expiry, midnight.
+    let midnight = today
+        .succ_opt()
+        .map_or(now, |d| hearth_domain::time::day_start(tz, d));
+    let valid_until = derived
+        .occurrences
+        .values()
+        .flatten()
+        .flat_map(|o| [Some(o.due_at), o.expires_at])
+        .flatten()
+        .filter(|t| *t > now)
+        .fold(midnight, DateTime::min);
+    tx.set_meta(
+        META_VALID_UNTIL,
+        &valid_until.timestamp_millis().to_string(),
+    )
+    .await?;
     Ok(events)
+}
+
+/// The history rows of one month: its ledger's entries and its penalties.
+fn period_rows(
+    h: &Household,
+    ledger: Option<&PeriodLedger>,
+    result: Option<&hearth_domain::ledger::PeriodResult>,
+) -> BTreeMap<(String, String), EntryRow> {
+    use hearth_domain::ledger::PostingKind;
+    let mut points: BTreeMap<(&str, PostingKind), i64> = BTreeMap::new();
+    for p in result.into_iter().flat_map(|r| &r.postings) {
+        *points.entry((p.entry.as_str(), p.kind)).or_default() += p.points;
+    }
+    let pts = |entry: &str, kind| points.get(&(entry, kind)).copied().unwrap_or(0);
+    let title = |c: &ChoreId| {
+        h.chores
+            .get(c)
+            .map_or_else(|| c.to_string(), |c| c.title.clone())
+    };
+    let mut rows = BTreeMap::new();
+    let mut push = |row: EntryRow| {
+        rows.insert((row.kind.clone(), row.entry.clone()), row);
+    };
+    for c in ledger.into_iter().flat_map(|l| &l.completions) {
+        let bonus = pts(&c.key, PostingKind::Streak);
+        push(EntryRow {
+            kind: "completion".into(),
+            entry: c.key.clone(),
+            member_id: c.member.to_string(),
+            at: c.at.timestamp_millis(),
+            status: c.effective_status(h).as_str().to_owned(),
+            points: pts(&c.key, PostingKind::Completion) + bonus,
+            detail: serde_json::json!({
+                "chore": title(&c.chore),
+                "chore_id": c.chore.as_str(),
+                "due_date": c.due_date,
+                "device": c.device.as_str(),
+                "bonus": bonus,
+                "reviewed_by": c.review.as_ref().map(|r| member_name(h, &r.by)),
+                "reviewed_at": c.review.as_ref().map(|r| r.at),
+                "reason": c.review.as_ref().and_then(|r| r.reason.clone()),
+            })
+            .to_string(),
+        });
+    }
+    for r in ledger.into_iter().flat_map(|l| &l.redemptions) {
+        let outcome = result.and_then(|res| res.outcomes.get(&r.id).copied());
+        push(EntryRow {
+            kind: "redemption".into(),
+            entry: r.id.clone(),
+            member_id: r.member.to_string(),
+            at: r.requested_at.timestamp_millis(),
+            status: if outcome == Some(RedemptionOutcome::Insufficient) {
+                "insufficient".to_owned()
+            } else {
+                r.status.as_str().to_owned()
+            },
+            points: pts(&r.id, PostingKind::Redemption),
+            detail: serde_json::json!({
+                "reward": h.rewards.get(&r.reward).map_or_else(|| r.reward.to_string(), |w| w.title.clone()),
+                "cost": r.cost,
+                "device": r.device.as_str(),
+                "status_by": r.status_by.as_ref().map(|m| member_name(h, m)),
+            })
+            .to_string(),
+        });
+    }
+    for a in ledger.into_iter().flat_map(|l| &l.adjustments) {
+        push(EntryRow {
+            kind: "adjustment".into(),
+            entry: a.id.clone(),
+            member_id: a.member.to_string(),
+            at: a.at.timestamp_millis(),
+            status: "applied".into(),
+            points: pts(&a.id, PostingKind::Adjustment),
+            detail: serde_json::json!({
+                "reason": a.reason,
+                "asked": a.points,
+                "by": member_name(h, &a.by),
+                "device": a.device.as_str(),
+            })
+            .to_string(),
+        });
+    }
+    for p in result.into_iter().flat_map(|r| &r.postings) {
+        if p.kind == PostingKind::Penalty {
+            let chore = parse_occurrence_key(&p.entry).map(|(c, _, _)| title(&c));
+            push(EntryRow {
+                kind: "penalty".into(),
+                entry: p.entry.clone(),
+                member_id: p.member.to_string(),
+                at: p.at.timestamp_millis(),
+                status: "applied".into(),
+                points: p.points,
+                detail: serde_json::json!({ "chore": chore }).to_string(),
+            });
+        }
+    }
+    rows
+}
+
+/// The history rows as last written, per month (with the month's cache key
+/// when it is closed), and rows read from the database not yet matched to a
+/// month.
+/// History rows keyed by `(kind, entry)`.
+type Rows = BTreeMap<(String, String), EntryRow>;
+
+struct EntryCache {
+    periods: BTreeMap<String, (String, Rows)>,
+    loose: BTreeMap<(String, String), EntryRow>,
 }
 
 fn slot_heads(slot: &mut Slot) -> Vec<[u8; 32]> {
@@ -2026,3 +2171,6 @@ fn redemption_view(
         },
     }
 }
+
+#[cfg(test)]
+mod tests;

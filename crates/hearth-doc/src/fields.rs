@@ -2,7 +2,7 @@
 
 use automerge::transaction::Transactable;
 use automerge::{AutoCommit, ObjId, ObjType, ReadDoc, ScalarValue, Value};
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::NaiveDate;
 
 use crate::DocError;
 
@@ -87,22 +87,6 @@ impl<'a> Obj<'a> {
         }
     }
 
-    pub fn opt_time(&self, key: &str) -> Result<Option<DateTime<Utc>>, DocError> {
-        match self.scalar(key)? {
-            None | Some(ScalarValue::Null) => Ok(None),
-            Some(ScalarValue::Timestamp(ms) | ScalarValue::Int(ms)) => {
-                DateTime::from_timestamp_millis(ms)
-                    .map(Some)
-                    .ok_or_else(|| self.bad(key, "a time in range"))
-            }
-            Some(_) => Err(self.bad(key, "a time")),
-        }
-    }
-
-    pub fn time(&self, key: &str) -> Result<DateTime<Utc>, DocError> {
-        self.opt_time(key)?.ok_or_else(|| self.bad(key, "a time"))
-    }
-
     pub fn date(&self, key: &str) -> Result<NaiveDate, DocError> {
         let s = self.str(key)?;
         NaiveDate::parse_from_str(&s, "%Y-%m-%d").map_err(|_| self.bad(key, "a YYYY-MM-DD date"))
@@ -116,7 +100,6 @@ pub(crate) enum Field<'v> {
     Int(i64),
     OptInt(Option<i64>),
     Bool(bool),
-    Time(DateTime<Utc>),
 }
 
 impl Field<'_> {
@@ -126,7 +109,6 @@ impl Field<'_> {
             Field::OptStr(Some(s)) => ScalarValue::Str((*s).into()),
             Field::Int(i) | Field::OptInt(Some(i)) => ScalarValue::Int(*i),
             Field::Bool(b) => ScalarValue::Boolean(*b),
-            Field::Time(t) => ScalarValue::Timestamp(t.timestamp_millis()),
             Field::OptStr(None) | Field::OptInt(None) => ScalarValue::Null,
         }
     }

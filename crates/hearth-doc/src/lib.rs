@@ -182,14 +182,18 @@ impl Doc {
     /// document unreadable (a newer schema) is refused and leaves the
     /// document as it was.
     pub fn apply(&mut self, bytes: &[u8]) -> Result<(), DocError> {
-        // Automerge loads what it can of a damaged chunk; a chunk from the
-        // disk or the wire must be whole, so parse it strictly first.
-        automerge::Automerge::load_with_options(
+        // Automerge loads what it can of a damaged chunk; a chunk must be
+        // whole, so parse it strictly first. (Parsed alone, a chunk of
+        // changes lacks its dependencies: that is expected here.)
+        match automerge::Automerge::load_with_options(
             bytes,
             automerge::LoadOptions::new()
                 .on_partial_load(automerge::OnPartialLoad::Error)
                 .verification_mode(automerge::VerificationMode::DontCheck),
-        )?;
+        ) {
+            Ok(_) | Err(automerge::AutomergeError::MissingDeps) => {}
+            Err(e) => return Err(e.into()),
+        }
         let mut trial = self.am.fork();
         trial.load_incremental(bytes)?;
         check_schema(&trial)?;
@@ -204,12 +208,10 @@ impl Doc {
     }
 
     /// Commits the pending edit as one change; `time` is advisory (seconds).
-    pub fn commit(&mut self, time: i64, message: &str) -> Option<ChangeHash> {
-        self.am.commit_with(
-            CommitOptions::default()
-                .with_time(time)
-                .with_message(message),
-        )
+    /// Changes carry no message: every byte of a change is kept forever.
+    pub fn commit(&mut self, time: i64) -> Option<ChangeHash> {
+        self.am
+            .commit_with(CommitOptions::default().with_time(time))
     }
 
     /// Drops an edit that failed half-way.
@@ -309,7 +311,7 @@ mod tests {
                 ScalarValue::Uint(SCHEMA_VERSION + 1),
             )
             .unwrap();
-        doc.commit(0, "from the future");
+        doc.commit(0);
     }
 
     #[test]
@@ -346,7 +348,11 @@ mod tests {
     fn garbage_bytes_are_an_error_not_a_panic() {
         assert!(Doc::load(DocId([1; 16]), b"not automerge", actor(1)).is_err());
         let mut doc = Doc::new_household(DocId([5; 16]), actor(1)).unwrap();
+        let heads = doc.heads();
+        assert!(doc.apply(b"garbage, not a chunk").is_err());
+        // A damaged chunk after a valid header is refused and changes nothing.
         assert!(doc.apply(b"\x85\x6f\x4a\x83garbage").is_err());
+        assert_eq!(doc.heads(), heads);
         // A valid Automerge document that is not Hearth's.
         let mut other = AutoCommit::new();
         other.put(automerge::ROOT, "hello", "world").unwrap();

@@ -117,7 +117,7 @@ fn household_doc() -> Doc {
     .expect("chore");
     doc.put_reward(&reward("r1", 15, Some(2))).expect("reward");
     doc.put_reward(&reward("r2", 6, None)).expect("reward");
-    doc.commit(0, "setup");
+    doc.commit(0);
     doc
 }
 
@@ -235,7 +235,7 @@ impl Replica {
         } else {
             self.ledgers.get_mut(doc).expect("edited ledger exists")
         };
-        d.commit(0, "edit");
+        d.commit(0);
         let mut fresh: Vec<Change> = d.automerge().get_last_local_change().into_iter().collect();
         if doc != HOUSEHOLD && self.known.get(doc).is_none_or(|(l, _)| l.is_empty()) {
             // A ledger started here: its genesis too.

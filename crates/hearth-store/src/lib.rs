@@ -183,6 +183,15 @@ impl Store {
             .await?)
     }
 
+    /// The newest chunk's seq: when it has not moved, nothing was written.
+    pub async fn max_seq(&mut self) -> Result<i64> {
+        Ok(
+            sqlx::query_scalar("SELECT COALESCE(MAX(seq), 0) FROM chunks")
+                .fetch_one(&mut self.conn)
+                .await?,
+        )
+    }
+
     pub async fn docs(&mut self) -> Result<Vec<DocRow>> {
         let rows = sqlx::query("SELECT doc_id, kind, period FROM docs ORDER BY kind, period")
             .fetch_all(&mut self.conn)
@@ -546,5 +555,83 @@ impl Tx<'_> {
     pub async fn commit(self) -> Result<()> {
         self.tx.commit().await?;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_copied_database_gets_a_new_actor() {
+        let dir = tempfile::tempdir().unwrap();
+        let a = dir.path().join("a.sqlite3");
+        let mut n = 0u8;
+        let mut random = || {
+            n += 1;
+            [n; 16]
+        };
+        let first = {
+            let mut store = Store::open(&a).await.unwrap();
+            store.identity(&a, 0, &mut random).await.unwrap()
+        };
+        let again = {
+            let mut store = Store::open(&a).await.unwrap();
+            store.identity(&a, 0, &mut random).await.unwrap()
+        };
+        assert_eq!(first.actor, again.actor, "reopening keeps the actor");
+        assert_eq!(first.device_id, again.device_id);
+
+        let b = dir.path().join("b.sqlite3");
+        std::fs::copy(&a, &b).unwrap();
+        let copy = {
+            let mut store = Store::open(&b).await.unwrap();
+            store.identity(&b, 0, &mut random).await.unwrap()
+        };
+        assert_ne!(
+            first.actor, copy.actor,
+            "a copy must not write as the original"
+        );
+        assert_ne!(first.device_id, copy.device_id);
+    }
+
+    #[tokio::test]
+    async fn chunks_are_content_addressed_and_compaction_keeps_the_snapshot() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("s.sqlite3");
+        let mut store = Store::open(&path).await.unwrap();
+        let mut tx = store.begin().await.unwrap();
+        tx.ensure_doc("d", "ledger", Some("2027-03")).await.unwrap();
+        let one = tx.put_chunk("d", b"one").await.unwrap();
+        assert!(one.is_some());
+        assert_eq!(tx.put_chunk("d", b"one").await.unwrap(), None, "idempotent");
+        let two = tx.put_chunk("d", b"two").await.unwrap().unwrap();
+        tx.commit().await.unwrap();
+
+        let mut tx = store.begin().await.unwrap();
+        let snap = tx.compact("d", b"snapshot", two).await.unwrap();
+        let three = tx.put_chunk("d", b"three").await.unwrap().unwrap();
+        tx.commit().await.unwrap();
+        let chunks = store.chunks("d", 0).await.unwrap();
+        let data: Vec<&[u8]> = chunks.iter().map(|c| c.data.as_slice()).collect();
+        assert_eq!(data, vec![&b"snapshot"[..], &b"three"[..]]);
+        assert!(snap < three);
+        let size = store.doc_size("d").await.unwrap();
+        assert_eq!((size.chunks, size.incremental_chunks), (2, 1));
+    }
+
+    #[tokio::test]
+    async fn a_write_that_is_not_committed_leaves_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("s.sqlite3");
+        let mut store = Store::open(&path).await.unwrap();
+        {
+            let mut tx = store.begin().await.unwrap();
+            tx.ensure_doc("d", "ledger", None).await.unwrap();
+            tx.put_chunk("d", b"lost").await.unwrap();
+            // dropped without commit
+        }
+        assert!(store.docs().await.unwrap().is_empty());
+        assert!(store.chunks("d", 0).await.unwrap().is_empty());
     }
 }

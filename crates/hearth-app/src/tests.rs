@@ -1,0 +1,202 @@
+//! The façade over a real SQLite file: durability, catch-up between
+//! processes, compaction, and failed commands leaving nothing behind.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicI64, Ordering};
+
+use chrono::{DateTime, TimeZone, Utc};
+use hearth_domain::Role;
+
+use crate::{Actor, App, AppError, ChoreInput, RewardInput, Verdict};
+
+struct Clock(Arc<AtomicI64>);
+
+impl Clock {
+    fn at(t: DateTime<Utc>) -> Self {
+        Clock(Arc::new(AtomicI64::new(t.timestamp_millis())))
+    }
+
+    fn set(&self, t: DateTime<Utc>) {
+        self.0.store(t.timestamp_millis(), Ordering::SeqCst);
+    }
+
+    fn clock(&self) -> Arc<dyn Fn() -> DateTime<Utc> + Send + Sync> {
+        let c = self.0.clone();
+        Arc::new(move || DateTime::from_timestamp_millis(c.load(Ordering::SeqCst)).unwrap())
+    }
+}
+
+fn t(h: u32, m: u32) -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2027, 3, 10, h, m, 0).single().unwrap()
+}
+
+async fn family(dir: &std::path::Path, clock: &Clock) -> App {
+    let app = App::open_with_clock(dir, clock.clock()).await.unwrap();
+    app.init("Test", "Europe/Berlin", "Mum", Some("1234"))
+        .await
+        .unwrap();
+    app.add_member(&Actor::default(), "Anna", Role::Child, None)
+        .await
+        .unwrap();
+    app.add_chore(
+        &Actor::default(),
+        ChoreInput {
+            title: "Dishes".into(),
+            points: 5,
+            every: "day".into(),
+            assign: Some("fixed:Anna".into()),
+            approval: true,
+            ..ChoreInput::default()
+        },
+    )
+    .await
+    .unwrap();
+    app
+}
+
+fn anna() -> Actor {
+    Actor {
+        member: Some("Anna".into()),
+        pin: None,
+    }
+}
+
+#[tokio::test]
+async fn another_process_sees_every_edit() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = Clock::at(t(8, 0));
+    let a = family(dir.path(), &clock).await;
+    let b = App::open_with_clock(dir.path(), clock.clock())
+        .await
+        .unwrap();
+    assert_eq!(b.members().await.unwrap().len(), 2);
+
+    // a completes, b approves (b has the documents loaded already).
+    let c = a.done(&anna(), "Dishes", "Anna", None).await.unwrap();
+    assert_eq!(c.status, "pending");
+    let approved = b
+        .review(&Actor::default(), &c.key, Verdict::Approve)
+        .await
+        .unwrap();
+    assert_eq!(approved.status, "approved");
+    // a sees b's approval, in views and in what it writes next.
+    let balance = a.balances(Some("Anna")).await.unwrap();
+    assert_eq!(balance[0].spendable, 5);
+    a.add_member(&Actor::default(), "Ben", Role::Child, None)
+        .await
+        .unwrap();
+    assert_eq!(b.members().await.unwrap().len(), 3);
+    assert_eq!(b.balances(Some("Anna")).await.unwrap()[0].spendable, 5);
+}
+
+#[tokio::test]
+async fn failed_commands_change_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = Clock::at(t(8, 0));
+    let app = family(dir.path(), &clock).await;
+    let c = app.done(&anna(), "Dishes", "Anna", None).await.unwrap();
+    let before = app.storage().await.unwrap();
+    let history = serde_json::to_string(&app.history(None, 1000).await.unwrap()).unwrap();
+
+    let err = app
+        .review(&anna(), &c.key, Verdict::Approve)
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), "denied", "{err}");
+    let err = app
+        .adjust(&anna(), "Anna", 100, "self-service")
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), "denied", "{err}");
+    let wrong_pin = Actor {
+        member: Some("Mum".into()),
+        pin: Some("9999".into()),
+    };
+    let err = app
+        .adjust(&wrong_pin, "Anna", 5, "bonus")
+        .await
+        .unwrap_err();
+    assert!(matches!(err, AppError::Denied(_)), "{err}");
+    let err = app.done(&anna(), "Dishes", "Anna", None).await.unwrap_err();
+    assert_eq!(err.code(), "conflict", "{err}");
+    let err = app.redeem(&anna(), "Nothing", "Anna").await.unwrap_err();
+    assert_eq!(err.code(), "not_found", "{err}");
+    let err = app
+        .add_reward(
+            &anna(),
+            RewardInput {
+                title: "Pony".into(),
+                cost: 1,
+                ..RewardInput::default()
+            },
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), "denied", "{err}");
+
+    let after = app.storage().await.unwrap();
+    assert_eq!(before, after, "no chunk was written");
+    let history_after = serde_json::to_string(&app.history(None, 1000).await.unwrap()).unwrap();
+    assert_eq!(history, history_after);
+}
+
+#[tokio::test]
+async fn documents_are_compacted_and_reload_the_same() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = Clock::at(t(8, 0));
+    let app = family(dir.path(), &clock).await;
+    for i in 0..80 {
+        clock.set(t(9, 0) + chrono::Duration::seconds(i));
+        app.adjust(&Actor::default(), "Anna", 1, &format!("bonus {i}"))
+            .await
+            .unwrap();
+    }
+    let storage = app.storage().await.unwrap();
+    let ledger = storage.iter().find(|d| d.1 == "ledger").unwrap();
+    assert!(ledger.3 < 30, "compacted: {} chunks", ledger.3);
+    let balances = app.balances(Some("Anna")).await.unwrap();
+    assert_eq!(balances[0].spendable, 80);
+    drop(app);
+
+    let reopened = App::open_with_clock(dir.path(), clock.clock())
+        .await
+        .unwrap();
+    reopened.rematerialize().await.unwrap();
+    assert_eq!(
+        reopened.balances(Some("Anna")).await.unwrap()[0].spendable,
+        80
+    );
+    assert_eq!(
+        reopened.history(Some("Anna"), 1000).await.unwrap().len(),
+        80
+    );
+}
+
+#[tokio::test]
+async fn penalties_appear_when_their_time_comes() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = Clock::at(t(8, 0));
+    let app = family(dir.path(), &clock).await;
+    app.adjust(&Actor::default(), "Anna", 10, "start")
+        .await
+        .unwrap();
+    app.add_chore(
+        &Actor::default(),
+        ChoreInput {
+            title: "Bins".into(),
+            points: 3,
+            every: "day".into(),
+            at: Some("18:00".into()),
+            assign: Some("fixed:Anna".into()),
+            missed: Some("overdue:4".into()),
+            ..ChoreInput::default()
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(app.balances(Some("Anna")).await.unwrap()[0].spendable, 10);
+    // 18:00 in Berlin is 17:00Z; a read after it shows the penalty without
+    // any write in between.
+    clock.set(t(17, 1));
+    assert_eq!(app.balances(Some("Anna")).await.unwrap()[0].spendable, 6);
+}
