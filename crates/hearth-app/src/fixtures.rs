@@ -19,7 +19,14 @@ use rand::{Rng, SeedableRng};
 use crate::{Actor, App, AppError, ChoreInput, Inner, Result, RewardInput};
 
 /// A chore of the fixture: title, points, every, at, assign, approval.
-type ChoreRow = (&'static str, i64, &'static str, Option<&'static str>, &'static str, bool);
+type ChoreRow = (
+    &'static str,
+    i64,
+    &'static str,
+    Option<&'static str>,
+    &'static str,
+    bool,
+);
 
 /// What the generator wrote.
 #[derive(Debug, Clone, Copy, Default)]
