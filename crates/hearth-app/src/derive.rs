@@ -1,66 +1,134 @@
 //! From documents to views: the whole derivation, run after every change.
+//!
+//! What does not change between two edits is kept: completion facts per
+//! month (rebuilt when that month's ledger changes), each chore's occurrences
+//! (recomputed when the household changes or the day moves on), and the
+//! fold's state after each closed month.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use hearth_domain::household::Assignment;
 use hearth_domain::ledger::{
-    CompletionStatus, LedgerState, PeriodLedger, PeriodResult, PostingKind, RedemptionOutcome,
+    CompletionStatus, LedgerState, PeriodLedger, PeriodResult, RedemptionOutcome,
 };
 use hearth_domain::occurrence::{DailyPoints, LedgerFacts, Occurrence, occurrences_until};
 use hearth_domain::time::{local_date, period_of};
 use hearth_domain::{ChoreId, Household, MemberId};
 
-/// Completion facts over every loaded period.
-pub(crate) struct Facts {
+/// Completion facts of one month's ledger.
+#[derive(Default)]
+pub(crate) struct PeriodFacts {
     completed: BTreeMap<String, (CompletionStatus, NaiveDate)>,
     daily: DailyPoints,
 }
 
-impl Facts {
-    pub fn new(household: &Household, ledgers: &BTreeMap<String, PeriodLedger>) -> Self {
+impl PeriodFacts {
+    pub fn new(household: &Household, ledger: &PeriodLedger) -> Self {
         let tz = household.settings.timezone;
-        let mut completed = BTreeMap::new();
-        let mut daily = DailyPoints::default();
-        for c in ledgers.values().flat_map(|l| &l.completions) {
+        let mut facts = PeriodFacts::default();
+        for c in &ledger.completions {
             let status = c.effective_status(household);
             let date = local_date(tz, c.at);
             if status == CompletionStatus::Approved {
-                daily.add(&c.member, date, c.points);
+                facts.daily.add(&c.member, date, c.points);
             }
-            completed.insert(c.key.clone(), (status, date));
+            facts.completed.insert(c.key.clone(), (status, date));
         }
-        Facts { completed, daily }
+        facts
     }
 
-    pub fn len(&self) -> usize {
-        self.completed.len()
-    }
-
-    pub fn status(&self, key: &str) -> Option<CompletionStatus> {
-        self.completed.get(key).map(|(s, _)| *s)
+    /// Facts for every month.
+    pub fn all(
+        household: &Household,
+        ledgers: &BTreeMap<String, PeriodLedger>,
+    ) -> BTreeMap<String, PeriodFacts> {
+        ledgers
+            .iter()
+            .map(|(p, l)| (p.clone(), PeriodFacts::new(household, l)))
+            .collect()
     }
 }
 
-impl LedgerFacts for Facts {
+/// Completion facts over every month.
+#[derive(Clone, Copy)]
+pub(crate) struct Facts<'a>(pub &'a BTreeMap<String, PeriodFacts>);
+
+impl Facts<'_> {
+    pub fn len(&self) -> usize {
+        self.0.values().map(|f| f.completed.len()).sum()
+    }
+
+    fn entry(&self, key: &str) -> Option<(CompletionStatus, NaiveDate)> {
+        // A completion lives in the month of its due date, which its key names.
+        let period = key.split('/').nth(1).and_then(|d| d.get(..7))?;
+        self.0.get(period)?.completed.get(key).copied()
+    }
+
+    pub fn status(&self, key: &str) -> Option<CompletionStatus> {
+        self.entry(key).map(|(s, _)| s)
+    }
+}
+
+impl LedgerFacts for Facts<'_> {
     fn completed_on(&self, key: &str) -> Option<NaiveDate> {
-        self.completed
-            .get(key)
+        self.entry(key)
             .filter(|(s, _)| s.is_active())
-            .map(|(_, d)| *d)
+            .map(|(_, d)| d)
     }
 
     fn earned_between(&self, member: &MemberId, from: NaiveDate, to: NaiveDate) -> i64 {
-        self.daily.between(member, from, to)
+        self.0
+            .values()
+            .map(|f| f.daily.between(member, from, to))
+            .sum()
+    }
+}
+
+/// Each chore's occurrences, kept while the household and the day stay
+/// the same. Chores whose sequence depends on the ledger (rolling schedules,
+/// least-loaded assignment) are always walked afresh.
+#[derive(Default)]
+pub(crate) struct OccurrenceCache {
+    household_version: u64,
+    until: Option<NaiveDate>,
+    chores: BTreeMap<ChoreId, Arc<Vec<Occurrence>>>,
+}
+
+impl OccurrenceCache {
+    fn get(
+        &mut self,
+        household: &Household,
+        version: u64,
+        chore: &hearth_domain::Chore,
+        until: NaiveDate,
+        facts: Facts<'_>,
+    ) -> Arc<Vec<Occurrence>> {
+        let depends_on_ledger =
+            chore.schedule.rolling || matches!(chore.assignment, Assignment::LeastLoaded(_));
+        if depends_on_ledger {
+            return Arc::new(occurrences_until(household, chore, until, &facts));
+        }
+        if self.household_version != version || self.until != Some(until) {
+            self.chores.clear();
+            self.household_version = version;
+            self.until = Some(until);
+        }
+        self.chores
+            .entry(chore.id.clone())
+            .or_insert_with(|| Arc::new(occurrences_until(household, chore, until, &facts)))
+            .clone()
     }
 }
 
 /// Everything derived from the documents at one moment.
-pub(crate) struct Derived {
+pub(crate) struct Derived<'f> {
     pub state: LedgerState,
     pub results: BTreeMap<String, PeriodResult>,
     /// Occurrences of active chores due up to `until`, per chore.
-    pub occurrences: BTreeMap<ChoreId, Vec<Occurrence>>,
-    pub facts: Facts,
+    pub occurrences: BTreeMap<ChoreId, Arc<Vec<Occurrence>>>,
+    pub facts: Facts<'f>,
 }
 
 /// A period's cached state: valid while its key matches.
@@ -71,51 +139,70 @@ pub(crate) struct CachedPeriod {
     pub result: Option<PeriodResult>,
 }
 
+/// What the derivation reads.
+pub(crate) struct Inputs<'a> {
+    pub household: &'a Household,
+    /// Bumped whenever the household changes (for the occurrence cache).
+    pub household_version: u64,
+    pub ledgers: &'a BTreeMap<String, PeriodLedger>,
+    pub facts: Facts<'a>,
+}
+
 /// Runs the derivation. `keys` gives each period's cache key (a hash of all
 /// it depends on); closed periods whose key matches `cache` are not walked
 /// again. Returns the derivation and the cache entries to keep.
-pub(crate) fn derive(
-    household: &Household,
-    ledgers: &BTreeMap<String, PeriodLedger>,
+pub(crate) fn derive<'a>(
+    inputs: &Inputs<'a>,
+    occurrence_cache: &mut OccurrenceCache,
     keys: &BTreeMap<String, String>,
     cache: &BTreeMap<String, CachedPeriod>,
     now: DateTime<Utc>,
     until: NaiveDate,
-) -> (Derived, BTreeMap<String, CachedPeriod>) {
+) -> (Derived<'a>, BTreeMap<String, CachedPeriod>) {
+    let household = inputs.household;
     let tz = household.settings.timezone;
-    let facts = Facts::new(household, ledgers);
-    let mut occurrences = BTreeMap::new();
-    let mut by_period: BTreeMap<String, Vec<Occurrence>> = BTreeMap::new();
+    let facts = inputs.facts;
     let today = local_date(tz, now);
+    let mut occurrences = BTreeMap::new();
     for chore in household.chores.values().filter(|c| !c.archived) {
-        let occs = occurrences_until(household, chore, until.max(today), &facts);
-        for o in occs.iter().filter(|o| o.due_date <= today) {
-            by_period
-                .entry(period_of(o.due_date))
-                .or_default()
-                .push(o.clone());
-        }
+        let occs = occurrence_cache.get(
+            household,
+            inputs.household_version,
+            chore,
+            until.max(today),
+            facts,
+        );
         occurrences.insert(chore.id.clone(), occs);
     }
-    for occs in by_period.values_mut() {
-        occs.sort_by(|a, b| (a.due_at, &a.key).cmp(&(b.due_at, &b.key)));
+    let mut by_period: BTreeMap<String, Vec<&Occurrence>> = BTreeMap::new();
+    for o in occurrences
+        .values()
+        .flat_map(|v| v.iter())
+        .filter(|o| o.due_date <= today)
+    {
+        by_period.entry(period_of(o.due_date)).or_default().push(o);
     }
-    let periods: BTreeSet<&String> = ledgers.keys().chain(by_period.keys()).collect();
+    let periods: BTreeSet<String> = inputs
+        .ledgers
+        .keys()
+        .chain(by_period.keys())
+        .cloned()
+        .collect();
     let current = period_of(today);
+    let yesterday = period_of(today - chrono::Duration::days(1));
     let empty = PeriodLedger::default();
     let mut state = LedgerState::default();
     let mut results = BTreeMap::new();
     let mut new_cache = BTreeMap::new();
     let mut resumed = true;
     for period in periods {
-        // A period is closed once the month after it has begun and ended a
-        // day ago (skip-policy occurrences expire at the end of their day).
-        let closed = period.as_str() < current.as_str()
-            && period_of(today - chrono::Duration::days(1)).as_str() > period.as_str();
-        let key = keys.get(period).cloned().unwrap_or_default();
+        // A period is closed once the month after it has begun and a day has
+        // passed (skip-policy occurrences expire at the end of their day).
+        let closed = period.as_str() < current.as_str() && yesterday.as_str() > period.as_str();
+        let key = keys.get(&period).cloned().unwrap_or_default();
         if resumed
             && closed
-            && let Some(cached) = cache.get(period).filter(|c| c.key == key)
+            && let Some(cached) = cache.get(&period).filter(|c| c.key == key)
             && let Some(result) = &cached.result
         {
             state = cached.state.clone();
@@ -124,9 +211,10 @@ pub(crate) fn derive(
             continue;
         }
         resumed = false;
-        let ledger = ledgers.get(period).unwrap_or(&empty);
-        let occs = by_period.get(period).map_or(&[][..], Vec::as_slice);
-        let result = hearth_domain::ledger::fold_period(&mut state, household, occs, ledger, now);
+        let ledger = inputs.ledgers.get(&period).unwrap_or(&empty);
+        let mut occs: Vec<&Occurrence> = by_period.remove(&period).unwrap_or_default();
+        occs.sort_by(|a, b| (a.due_at, &a.key).cmp(&(b.due_at, &b.key)));
+        let result = hearth_domain::ledger::fold_period(&mut state, household, &occs, ledger, now);
         if closed {
             new_cache.insert(
                 period.clone(),
@@ -156,23 +244,28 @@ pub(crate) fn iso_week(date: NaiveDate) -> String {
     format!("{}-W{:02}", w.year(), w.week())
 }
 
-impl Derived {
+impl Derived<'_> {
     pub fn outcome(&self, id: &str) -> Option<RedemptionOutcome> {
         self.results
             .values()
             .find_map(|r| r.outcomes.get(id).copied())
     }
+}
 
-    /// Points earned per ISO week per member (completions and streaks).
-    pub fn weeks(&self, household: &Household) -> BTreeMap<(String, MemberId), i64> {
-        let tz = household.settings.timezone;
-        let mut out = BTreeMap::new();
-        for p in self.results.values().flat_map(|r| &r.postings) {
-            if matches!(p.kind, PostingKind::Completion | PostingKind::Streak) {
-                *out.entry((iso_week(local_date(tz, p.at)), p.member.clone()))
-                    .or_insert(0) += p.points;
-            }
+/// Points earned per ISO week per member in one month's postings
+/// (completions and streaks).
+pub(crate) fn weeks(
+    household: &Household,
+    result: &PeriodResult,
+) -> BTreeMap<(String, String), i64> {
+    use hearth_domain::ledger::PostingKind;
+    let tz = household.settings.timezone;
+    let mut out = BTreeMap::new();
+    for p in &result.postings {
+        if matches!(p.kind, PostingKind::Completion | PostingKind::Streak) {
+            *out.entry((iso_week(local_date(tz, p.at)), p.member.to_string()))
+                .or_insert(0) += p.points;
         }
-        out
     }
+    out
 }

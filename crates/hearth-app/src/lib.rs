@@ -168,6 +168,36 @@ struct Loaded {
     ledgers: BTreeMap<String, PeriodLedger>,
     /// Whether the ledger documents are in `slots` and `ledgers` yet.
     ledgers_loaded: bool,
+    /// Completion facts per month, kept with `ledgers`.
+    facts: BTreeMap<String, derive::PeriodFacts>,
+    /// Bumped whenever `household` changes.
+    household_version: u64,
+}
+
+impl Loaded {
+    fn set_ledger(&mut self, period: &str, ledger: PeriodLedger) {
+        self.facts.insert(
+            period.to_owned(),
+            derive::PeriodFacts::new(&self.household, &ledger),
+        );
+        self.ledgers.insert(period.to_owned(), ledger);
+    }
+
+    fn set_household(&mut self, household: Household) {
+        self.household = household;
+        self.household_version += 1;
+        // Whether a review counts depends on members' roles.
+        self.facts = derive::PeriodFacts::all(&self.household, &self.ledgers);
+    }
+
+    fn inputs(&self) -> derive::Inputs<'_> {
+        derive::Inputs {
+            household: &self.household,
+            household_version: self.household_version,
+            ledgers: &self.ledgers,
+            facts: derive::Facts(&self.facts),
+        }
+    }
 }
 
 struct Inner {
@@ -180,6 +210,7 @@ struct Inner {
     entries: Option<EntryCache>,
     weeks: Option<BTreeMap<(String, String), i64>>,
     cache: BTreeMap<String, CachedPeriod>,
+    occurrences: derive::OccurrenceCache,
 }
 
 /// Incremental chunks a document collects before it is compacted.
@@ -243,6 +274,7 @@ impl App {
                 entries: None,
                 weeks: None,
                 cache: BTreeMap::new(),
+                occurrences: derive::OccurrenceCache::default(),
             }),
             events,
             clock,
@@ -585,8 +617,8 @@ impl App {
         let today = local_date(h.settings.timezone, now);
         let date = date.unwrap_or(today);
         let (derived, _) = derive(
-            h,
-            &loaded.ledgers,
+            &loaded.inputs(),
+            &mut derive::OccurrenceCache::default(),
             &BTreeMap::new(),
             &BTreeMap::new(),
             now,
@@ -594,7 +626,12 @@ impl App {
         );
         let mut out = Vec::new();
         for chore in h.chores.values().filter(|c| !c.archived) {
-            for occ in derived.occurrences.get(&chore.id).into_iter().flatten() {
+            for occ in derived
+                .occurrences
+                .get(&chore.id)
+                .into_iter()
+                .flat_map(|v| v.iter())
+            {
                 if let Some(m) = member
                     && occ.assignee.as_ref().is_some_and(|a| a != &m.id)
                 {
@@ -653,7 +690,7 @@ impl App {
                 let tz = h.settings.timezone;
                 let member = w.member(by)?.clone();
                 let at_date = local_date(tz, at);
-                let facts = derive::Facts::new(h, w.ledgers());
+                let facts = derive::Facts(&w.loaded.facts);
                 let (chore, occ) = if let Some((chore_id, date, _)) =
                     parse_occurrence_key(key_or_title)
                 {
@@ -1219,9 +1256,16 @@ impl App {
             ledgers.insert(period.clone(), loaded.slots[id].doc.ledger()?);
         }
         let today = local_date(loaded.household.settings.timezone, now);
+        let facts = derive::PeriodFacts::all(&loaded.household, &ledgers);
+        let inputs = derive::Inputs {
+            household: &loaded.household,
+            household_version: 0,
+            ledgers: &ledgers,
+            facts: derive::Facts(&facts),
+        };
         let (derived, _) = derive(
-            &loaded.household,
-            &ledgers,
+            &inputs,
+            &mut derive::OccurrenceCache::default(),
             &BTreeMap::new(),
             &BTreeMap::new(),
             now,
@@ -1289,6 +1333,18 @@ impl App {
     }
 }
 
+/// The ledger's state and every redemption's outcome.
+struct Summary {
+    state: hearth_domain::LedgerState,
+    outcomes: BTreeMap<String, RedemptionOutcome>,
+}
+
+impl Summary {
+    fn outcome(&self, id: &str) -> Option<RedemptionOutcome> {
+        self.outcomes.get(id).copied()
+    }
+}
+
 /// What an edit sees and changes.
 pub(crate) struct Writer<'a> {
     loaded: &'a mut Loaded,
@@ -1328,11 +1384,11 @@ impl Writer<'_> {
             .ok_or_else(|| not_found("reward", title))
     }
 
-    fn derive(&self, now: DateTime<Utc>) -> Derived {
+    fn derive(&self, now: DateTime<Utc>) -> Derived<'_> {
         let today = local_date(self.loaded.household.settings.timezone, now);
         derive(
-            &self.loaded.household,
-            &self.loaded.ledgers,
+            &self.loaded.inputs(),
+            &mut derive::OccurrenceCache::default(),
             &BTreeMap::new(),
             &BTreeMap::new(),
             now,
@@ -1429,6 +1485,8 @@ impl Inner {
                 periods,
                 ledgers: BTreeMap::new(),
                 ledgers_loaded: false,
+                facts: BTreeMap::new(),
+                household_version: 0,
             });
         }
         Ok(self.loaded.as_mut().expect("loaded above"))
@@ -1479,7 +1537,7 @@ impl Inner {
             let loaded = self.loaded.as_mut().ok_or(AppError::NotInitialized)?;
             for (id, slot) in slots {
                 if let Some(p) = &slot.period {
-                    loaded.ledgers.insert(p.clone(), slot.doc.ledger()?);
+                    loaded.set_ledger(p, slot.doc.ledger()?);
                 }
                 loaded.slots.insert(id, slot);
             }
@@ -1538,27 +1596,36 @@ impl Inner {
             entries,
             weeks,
             cache,
+            occurrences,
             ..
         } = self;
         let loaded = loaded.as_mut().ok_or(AppError::NotInitialized)?;
         let mut tx = store.begin().await?;
-        project(&mut tx, loaded, entries, weeks, cache, now).await?;
+        project(&mut tx, loaded, entries, weeks, cache, occurrences, now).await?;
         tx.commit().await?;
         Ok(())
     }
 
-    async fn derive_now(&mut self, now: DateTime<Utc>) -> Result<Derived> {
+    /// The ledger's state now and every redemption's outcome.
+    async fn derive_now(&mut self, now: DateTime<Utc>) -> Result<Summary> {
         let loaded = self.load_all().await?;
         let today = local_date(loaded.household.settings.timezone, now);
-        Ok(derive(
-            &loaded.household,
-            &loaded.ledgers,
+        let (derived, _) = derive(
+            &loaded.inputs(),
+            &mut derive::OccurrenceCache::default(),
             &BTreeMap::new(),
             &BTreeMap::new(),
             now,
             today,
-        )
-        .0)
+        );
+        Ok(Summary {
+            outcomes: derived
+                .results
+                .values()
+                .flat_map(|r| r.outcomes.iter().map(|(k, v)| (k.clone(), *v)))
+                .collect(),
+            state: derived.state,
+        })
     }
 
     async fn write<T>(
@@ -1574,6 +1641,7 @@ impl Inner {
             entries,
             weeks,
             cache,
+            occurrences,
             actor: device_actor,
             device,
             ..
@@ -1654,14 +1722,18 @@ impl Inner {
                 slot.last_seq = tx.compact(&doc_id, &snapshot, slot.last_seq).await?;
                 slot.incremental = 0;
             }
-            match (&slot.period, slot.doc.kind()) {
+            match (slot.period.clone(), slot.doc.kind()) {
                 (Some(p), DocKind::Ledger) => {
-                    loaded.ledgers.insert(p.clone(), slot.doc.ledger()?);
+                    let ledger = slot.doc.ledger()?;
+                    loaded.set_ledger(&p, ledger);
                 }
-                _ => loaded.household = slot.doc.household()?,
+                _ => {
+                    let household = slot.doc.household()?;
+                    loaded.set_household(household);
+                }
             }
         }
-        let events = project(&mut tx, loaded, entries, weeks, cache, now).await?;
+        let events = project(&mut tx, loaded, entries, weeks, cache, occurrences, now).await?;
         *known_seq = tx.max_seq().await?;
         tx.commit().await?;
         Ok((value, events))
@@ -1719,15 +1791,17 @@ async fn catch_up(
                 }
             }
             let slot = &loaded.slots[&id];
-            match (&slot.period, slot.doc.kind()) {
+            match (slot.period.clone(), slot.doc.kind()) {
                 (Some(p), DocKind::Ledger) => {
-                    loaded.ledgers.insert(p.clone(), slot.doc.ledger()?);
+                    let ledger = slot.doc.ledger()?;
+                    loaded.set_ledger(&p, ledger);
                 }
                 _ => household_changed = true,
             }
         }
         if household_changed {
-            loaded.household = loaded.slots[&loaded.household_id].doc.household()?;
+            let household = loaded.slots[&loaded.household_id].doc.household()?;
+            loaded.set_household(household);
         }
         *known_seq = seq;
     }
@@ -1766,6 +1840,7 @@ async fn project(
     entries: &mut Option<EntryCache>,
     weeks: &mut Option<BTreeMap<(String, String), i64>>,
     cache: &mut BTreeMap<String, CachedPeriod>,
+    occurrences: &mut derive::OccurrenceCache,
     now: DateTime<Utc>,
 ) -> Result<Vec<Event>> {
     let h = &loaded.household;
@@ -1791,7 +1866,7 @@ async fn project(
         keys.insert(period.clone(), hex::encode(hasher.clone().finalize()));
     }
     let loaded = &*loaded;
-    let (derived, new_cache) = derive(h, &loaded.ledgers, &keys, cache, now, today);
+    let (derived, new_cache) = derive(&loaded.inputs(), occurrences, &keys, cache, now, today);
     for (period, c) in &new_cache {
         if cache.get(period).is_none_or(|old| old.key != c.key) {
             let stored = serde_json::json!({ "state": c.state, "result": c.result });
@@ -1839,14 +1914,14 @@ async fn project(
     let mut removed: Vec<(String, String)> = Vec::new();
     for period in periods {
         let closed_key = new_cache.get(period).map(|c| c.key.clone());
-        if let (Some(key), Some((old_key, _))) = (&closed_key, cached.periods.get(period))
+        if let (Some(key), Some((old_key, _, _))) = (&closed_key, cached.periods.get(period))
             && key == old_key
         {
             continue;
         }
         let rows = period_rows(h, loaded.ledgers.get(period), derived.results.get(period));
         let old = match cached.periods.remove(period) {
-            Some((_, old)) => old,
+            Some((_, old, _)) => old,
             None if fresh => rows
                 .keys()
                 .filter_map(|k| cached.loose.remove_entry(k))
@@ -1859,9 +1934,15 @@ async fn project(
                 .map(|(_, v)| v.clone()),
         );
         removed.extend(old.keys().filter(|k| !rows.contains_key(*k)).cloned());
-        cached
-            .periods
-            .insert(period.clone(), (closed_key.unwrap_or_default(), rows));
+        let period_weeks = derived
+            .results
+            .get(period)
+            .map(|r| derive::weeks(h, r))
+            .unwrap_or_default();
+        cached.periods.insert(
+            period.clone(),
+            (closed_key.unwrap_or_default(), rows, period_weeks),
+        );
     }
     // Rows stored for entries that no longer exist anywhere.
     removed.extend(std::mem::take(&mut cached.loose).into_keys());
@@ -1877,14 +1958,14 @@ async fn project(
             points: r.points,
         })
         .collect();
-    *entries = Some(cached);
 
     // Weekly stats.
-    let new_weeks: BTreeMap<(String, String), i64> = derived
-        .weeks(h)
-        .into_iter()
-        .map(|((w, m), p)| ((w, m.to_string()), p))
-        .collect();
+    let mut new_weeks = Weeks::new();
+    for (_, _, period_weeks) in cached.periods.values() {
+        for (k, p) in period_weeks {
+            *new_weeks.entry(k.clone()).or_default() += p;
+        }
+    }
     if weeks.as_ref() != Some(&new_weeks) {
         let rows: Vec<WeekRow> = new_weeks
             .iter()
@@ -1897,6 +1978,7 @@ async fn project(
         tx.set_weeks(&rows).await?;
         *weeks = Some(new_weeks);
     }
+    *entries = Some(cached);
 
     // Today.
     let title = |c: &ChoreId| {
@@ -1906,7 +1988,7 @@ async fn project(
     };
     let mut today_rows = Vec::new();
     for occs in derived.occurrences.values() {
-        for o in occs {
+        for o in occs.iter() {
             let state = o.state(derived.facts.status(&o.key), now);
             if o.due_date == today || (o.due_date < today && state == OccurrenceState::Overdue) {
                 today_rows.push((
@@ -1932,7 +2014,7 @@ async fn project(
     let valid_until = derived
         .occurrences
         .values()
-        .flatten()
+        .flat_map(|v| v.iter())
         .flat_map(|o| [Some(o.due_at), o.expires_at])
         .flatten()
         .filter(|t| *t > now)
@@ -2050,8 +2132,13 @@ fn period_rows(
 /// History rows keyed by `(kind, entry)`.
 type Rows = BTreeMap<(String, String), EntryRow>;
 
+/// Points per `(ISO week, member id)`.
+type Weeks = BTreeMap<(String, String), i64>;
+
 struct EntryCache {
-    periods: BTreeMap<String, (String, Rows)>,
+    /// Per month: its cache key (closed months), its rows and its points
+    /// per week and member.
+    periods: BTreeMap<String, (String, Rows, Weeks)>,
     loose: BTreeMap<(String, String), EntryRow>,
 }
 

@@ -8,8 +8,8 @@ use anyhow::{Context, anyhow};
 use chrono::{DateTime, NaiveDate, Utc};
 use clap::{Parser, Subcommand, ValueEnum};
 use hearth_app::{Actor, App, ChoreInput, RewardInput, Verdict};
-use hearth_domain::Role;
 use hearth_domain::ledger::RedemptionStatus;
+use hearth_domain::{Role, RosterWeek};
 use serde::Serialize;
 
 mod demo;
@@ -165,6 +165,19 @@ enum MemberCmd {
     },
     /// List members.
     List,
+    /// Put a member on duty only in roster week A or B (or every week).
+    Roster {
+        name: String,
+        #[arg(value_enum)]
+        week: WeekArg,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum WeekArg {
+    A,
+    B,
+    Every,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -208,6 +221,15 @@ enum ChoreCmd {
     },
     /// List chores.
     List,
+    /// Change a chore's points (earlier completions keep theirs), or archive it.
+    Edit {
+        title: String,
+        #[arg(long)]
+        points: Option<i64>,
+        /// Stop the chore coming round; its history stays.
+        #[arg(long)]
+        archive: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -330,6 +352,35 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             };
             let m = app.add_member(&actor, &name, role, pin.as_deref()).await?;
             out.show(&m, |m| format!("added {} ({})", m.name, m.role))?;
+        }
+        Command::Member(MemberCmd::Roster { name, week }) => {
+            let week = match week {
+                WeekArg::A => Some(RosterWeek::A),
+                WeekArg::B => Some(RosterWeek::B),
+                WeekArg::Every => None,
+            };
+            app.set_roster(&actor, &name, week).await?;
+            if !out.json {
+                println!("roster updated");
+            }
+        }
+        Command::Chore(ChoreCmd::Edit {
+            title,
+            points,
+            archive,
+        }) => {
+            if points.is_none() && !archive {
+                return Err(anyhow!("nothing to change: pass --points N or --archive"));
+            }
+            if let Some(points) = points {
+                app.set_chore_points(&actor, &title, points).await?;
+            }
+            if archive {
+                app.archive_chore(&actor, &title).await?;
+            }
+            if !out.json {
+                println!("chore updated");
+            }
         }
         Command::Member(MemberCmd::List) => {
             let ms = app.members().await?;

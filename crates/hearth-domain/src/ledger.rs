@@ -289,10 +289,10 @@ enum Event<'a> {
 
 /// Walks one period: `occurrences` are the occurrences due in it (in due
 /// order) and `ledger` the entries of its ledger document.
-pub fn fold_period(
+pub fn fold_period<O: std::borrow::Borrow<Occurrence>>(
     state: &mut LedgerState,
     household: &Household,
-    occurrences: &[Occurrence],
+    occurrences: &[O],
     ledger: &PeriodLedger,
     now: DateTime<Utc>,
 ) -> PeriodResult {
@@ -324,6 +324,7 @@ pub fn fold_period(
     }
     // Streaks and penalties, occurrence by occurrence.
     for occ in occurrences {
+        let occ: &Occurrence = occ.borrow();
         let completion = by_key.get(occ.key.as_str()).copied();
         let status = completion.map(|c| c.effective_status(household));
         let Some(chore) = household.chores.get(&occ.chore) else {
