@@ -174,19 +174,18 @@ pub(crate) fn derive<'a>(
         );
         occurrences.insert(chore.id.clone(), occs);
     }
-    let mut by_period: BTreeMap<String, Vec<&Occurrence>> = BTreeMap::new();
-    for o in occurrences
+    // Every month that has occurrences (without formatting a name for each).
+    let months: BTreeSet<(i32, u32)> = occurrences
         .values()
         .flat_map(|v| v.iter())
         .filter(|o| o.due_date <= today)
-    {
-        by_period.entry(period_of(o.due_date)).or_default().push(o);
-    }
+        .map(|o| (o.due_date.year(), o.due_date.month()))
+        .collect();
     let periods: BTreeSet<String> = inputs
         .ledgers
         .keys()
-        .chain(by_period.keys())
         .cloned()
+        .chain(months.iter().map(|(y, m)| format!("{y:04}-{m:02}")))
         .collect();
     let current = period_of(today);
     let yesterday = period_of(today - chrono::Duration::days(1));
@@ -194,6 +193,29 @@ pub(crate) fn derive<'a>(
     let mut state = LedgerState::default();
     let mut results = BTreeMap::new();
     let mut new_cache = BTreeMap::new();
+    // Closed months whose key matches the cache are not walked again; the
+    // walk starts at the first month that is not.
+    let resumable = |period: &String| {
+        let closed = period.as_str() < current.as_str() && yesterday.as_str() > period.as_str();
+        closed
+            && cache.get(period).is_some_and(|c| {
+                c.result.is_some() && Some(&c.key) == keys.get(period).or(Some(&String::new()))
+            })
+    };
+    let walk_from = periods.iter().find(|p| !resumable(p)).cloned();
+    let walk_from_date = walk_from
+        .as_deref()
+        .and_then(|p| NaiveDate::parse_from_str(&format!("{p}-01"), "%Y-%m-%d").ok());
+    let mut by_period: BTreeMap<String, Vec<&Occurrence>> = BTreeMap::new();
+    if let Some(from) = walk_from_date {
+        for o in occurrences
+            .values()
+            .flat_map(|v| v.iter())
+            .filter(|o| o.due_date >= from && o.due_date <= today)
+        {
+            by_period.entry(period_of(o.due_date)).or_default().push(o);
+        }
+    }
     let mut resumed = true;
     for period in periods {
         // A period is closed once the month after it has begun and a day has
@@ -201,7 +223,7 @@ pub(crate) fn derive<'a>(
         let closed = period.as_str() < current.as_str() && yesterday.as_str() > period.as_str();
         let key = keys.get(&period).cloned().unwrap_or_default();
         if resumed
-            && closed
+            && walk_from.as_ref() != Some(&period)
             && let Some(cached) = cache.get(&period).filter(|c| c.key == key)
             && let Some(result) = &cached.result
         {

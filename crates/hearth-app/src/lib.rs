@@ -1891,7 +1891,13 @@ async fn project(
             }
         })
         .collect();
-    tx.set_balances(&balances).await?;
+    // Only rows that changed (every member's row exists since they joined).
+    let old_balances: BTreeMap<String, BalanceRow> = tx_balances(tx).await?;
+    let changed_balances: Vec<BalanceRow> = balances
+        .into_iter()
+        .filter(|b| old_balances.get(&b.member_id) != Some(b))
+        .collect();
+    tx.update_balances(&changed_balances).await?;
 
     // History entries, month by month. A closed month whose cache key has
     // not moved keeps its rows; the others are rebuilt and diffed.
@@ -1901,6 +1907,7 @@ async fn project(
             EntryCache {
                 periods: BTreeMap::new(),
                 loose: tx_entries(tx).await?,
+                today: None,
             },
             true,
         ),
@@ -1966,19 +1973,38 @@ async fn project(
             *new_weeks.entry(k.clone()).or_default() += p;
         }
     }
-    if weeks.as_ref() != Some(&new_weeks) {
-        let rows: Vec<WeekRow> = new_weeks
-            .iter()
-            .map(|((week, member), points)| WeekRow {
-                week: week.clone(),
-                member_id: member.clone(),
-                points: *points,
-            })
-            .collect();
-        tx.set_weeks(&rows).await?;
-        *weeks = Some(new_weeks);
+    match weeks.as_ref() {
+        Some(old) if old == &new_weeks => {}
+        Some(old) => {
+            let rows: Vec<WeekRow> = new_weeks
+                .iter()
+                .filter(|(k, v)| old.get(*k) != Some(*v))
+                .map(|((week, member), points)| WeekRow {
+                    week: week.clone(),
+                    member_id: member.clone(),
+                    points: *points,
+                })
+                .collect();
+            let gone: Vec<(String, String)> = old
+                .keys()
+                .filter(|k| !new_weeks.contains_key(*k))
+                .cloned()
+                .collect();
+            tx.update_weeks(&rows, &gone).await?;
+        }
+        None => {
+            let rows: Vec<WeekRow> = new_weeks
+                .iter()
+                .map(|((week, member), points)| WeekRow {
+                    week: week.clone(),
+                    member_id: member.clone(),
+                    points: *points,
+                })
+                .collect();
+            tx.set_weeks(&rows).await?;
+        }
     }
-    *entries = Some(cached);
+    *weeks = Some(new_weeks);
 
     // Today.
     let title = |c: &ChoreId| {
@@ -2005,7 +2031,35 @@ async fn project(
             }
         }
     }
-    tx.set_today(&today_rows).await?;
+    // Only today's rows that changed.
+    let new_today: BTreeMap<String, (String, String)> = today_rows
+        .into_iter()
+        .map(|(key, date, detail)| (key, (date, detail)))
+        .collect();
+    match &cached.today {
+        Some(old) if old == &new_today => {}
+        Some(old) => {
+            let rows: Vec<(String, String, String)> = new_today
+                .iter()
+                .filter(|(k, v)| old.get(*k) != Some(*v))
+                .map(|(k, (date, detail))| (k.clone(), date.clone(), detail.clone()))
+                .collect();
+            let gone: Vec<String> = old
+                .keys()
+                .filter(|k| !new_today.contains_key(*k))
+                .cloned()
+                .collect();
+            tx.update_today(&rows, &gone).await?;
+        }
+        None => {
+            let rows: Vec<(String, String, String)> = new_today
+                .iter()
+                .map(|(k, (date, detail))| (k.clone(), date.clone(), detail.clone()))
+                .collect();
+            tx.set_today(&rows).await?;
+        }
+    }
+    cached.today = Some(new_today);
     // The projections hold until the next moment time alone changes them: a
     // due time passing (penalties, streaks, overdue), an expiry, midnight.
     let midnight = today
@@ -2140,12 +2194,23 @@ struct EntryCache {
     /// per week and member.
     periods: BTreeMap<String, (String, Rows, Weeks)>,
     loose: BTreeMap<(String, String), EntryRow>,
+    /// Today's rows as last written: key → (date, detail).
+    today: Option<BTreeMap<String, (String, String)>>,
 }
 
 fn slot_heads(slot: &mut Slot) -> Vec<[u8; 32]> {
     let mut heads: Vec<[u8; 32]> = slot.doc.heads().into_iter().map(|h| h.0).collect();
     heads.sort_unstable();
     heads
+}
+
+async fn tx_balances(tx: &mut hearth_store::Tx<'_>) -> Result<BTreeMap<String, BalanceRow>> {
+    Ok(tx
+        .balances()
+        .await?
+        .into_iter()
+        .map(|b| (b.member_id.clone(), b))
+        .collect())
 }
 
 async fn tx_entries(tx: &mut hearth_store::Tx<'_>) -> Result<BTreeMap<(String, String), EntryRow>> {

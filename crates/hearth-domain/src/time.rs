@@ -39,5 +39,6 @@ pub fn local_date(tz: Tz, at: DateTime<Utc>) -> NaiveDate {
 
 /// The ledger period (a calendar month, `YYYY-MM`) a local date belongs to.
 pub fn period_of(date: NaiveDate) -> String {
-    date.format("%Y-%m").to_string()
+    use chrono::Datelike;
+    format!("{:04}-{:02}", date.year(), date.month())
 }

@@ -445,6 +445,25 @@ impl Tx<'_> {
         Ok(seq)
     }
 
+    /// Writes the given balance rows (others stay).
+    pub async fn update_balances(&mut self, rows: &[BalanceRow]) -> Result<()> {
+        for r in rows {
+            sqlx::query(
+                "INSERT INTO proj_balance (member_id, spendable, earned, spent, deducted) VALUES (?, ?, ?, ?, ?)
+                 ON CONFLICT (member_id) DO UPDATE SET spendable = excluded.spendable,
+                    earned = excluded.earned, spent = excluded.spent, deducted = excluded.deducted",
+            )
+            .bind(&r.member_id)
+            .bind(r.spendable)
+            .bind(r.earned)
+            .bind(r.spent)
+            .bind(r.deducted)
+            .execute(&mut *self.tx)
+            .await?;
+        }
+        Ok(())
+    }
+
     pub async fn set_balances(&mut self, rows: &[BalanceRow]) -> Result<()> {
         sqlx::query("DELETE FROM proj_balance")
             .execute(&mut *self.tx)
@@ -497,6 +516,23 @@ impl Tx<'_> {
         Ok(())
     }
 
+    pub async fn balances(&mut self) -> Result<Vec<BalanceRow>> {
+        let rows =
+            sqlx::query("SELECT member_id, spendable, earned, spent, deducted FROM proj_balance")
+                .fetch_all(&mut *self.tx)
+                .await?;
+        Ok(rows
+            .into_iter()
+            .map(|r| BalanceRow {
+                member_id: r.get("member_id"),
+                spendable: r.get("spendable"),
+                earned: r.get("earned"),
+                spent: r.get("spent"),
+                deducted: r.get("deducted"),
+            })
+            .collect())
+    }
+
     /// Every history row (to diff against).
     pub async fn all_entries(&mut self) -> Result<Vec<EntryRow>> {
         let rows = sqlx::query(
@@ -505,6 +541,33 @@ impl Tx<'_> {
         .fetch_all(&mut *self.tx)
         .await?;
         Ok(rows.into_iter().map(entry_row).collect())
+    }
+
+    /// Writes the given week rows (others stay) and deletes `gone`.
+    pub async fn update_weeks(
+        &mut self,
+        rows: &[WeekRow],
+        gone: &[(String, String)],
+    ) -> Result<()> {
+        for r in rows {
+            sqlx::query(
+                "INSERT INTO proj_week (week, member_id, points) VALUES (?, ?, ?)
+                 ON CONFLICT (week, member_id) DO UPDATE SET points = excluded.points",
+            )
+            .bind(&r.week)
+            .bind(&r.member_id)
+            .bind(r.points)
+            .execute(&mut *self.tx)
+            .await?;
+        }
+        for (week, member) in gone {
+            sqlx::query("DELETE FROM proj_week WHERE week = ? AND member_id = ?")
+                .bind(week)
+                .bind(member)
+                .execute(&mut *self.tx)
+                .await?;
+        }
+        Ok(())
     }
 
     pub async fn set_weeks(&mut self, rows: &[WeekRow]) -> Result<()> {
@@ -516,6 +579,32 @@ impl Tx<'_> {
                 .bind(&r.week)
                 .bind(&r.member_id)
                 .bind(r.points)
+                .execute(&mut *self.tx)
+                .await?;
+        }
+        Ok(())
+    }
+
+    /// Writes the given rows of today's occurrences and deletes `gone`.
+    pub async fn update_today(
+        &mut self,
+        rows: &[(String, String, String)],
+        gone: &[String],
+    ) -> Result<()> {
+        for (key, date, detail) in rows {
+            sqlx::query(
+                "INSERT INTO proj_today (key, date, detail) VALUES (?, ?, ?)
+                 ON CONFLICT (key) DO UPDATE SET date = excluded.date, detail = excluded.detail",
+            )
+            .bind(key)
+            .bind(date)
+            .bind(detail)
+            .execute(&mut *self.tx)
+            .await?;
+        }
+        for key in gone {
+            sqlx::query("DELETE FROM proj_today WHERE key = ?")
+                .bind(key)
                 .execute(&mut *self.tx)
                 .await?;
         }
