@@ -283,10 +283,12 @@ pub(crate) fn weeks(
     use hearth_domain::ledger::PostingKind;
     let tz = household.settings.timezone;
     let mut out = BTreeMap::new();
+    let mut labels: BTreeMap<NaiveDate, String> = BTreeMap::new();
     for p in &result.postings {
         if matches!(p.kind, PostingKind::Completion | PostingKind::Streak) {
-            *out.entry((iso_week(local_date(tz, p.at)), p.member.to_string()))
-                .or_insert(0) += p.points;
+            let date = local_date(tz, p.at);
+            let week = labels.entry(date).or_insert_with(|| iso_week(date)).clone();
+            *out.entry((week, p.member.to_string())).or_insert(0) += p.points;
         }
     }
     out

@@ -637,6 +637,11 @@ impl App {
                 {
                     continue;
                 }
+                let may_show = occ.due_date == date
+                    || (date == today && occ.due_date < date && occ.expires_at.is_none());
+                if !may_show {
+                    continue;
+                }
                 let status = derived.facts.status(&occ.key);
                 let state = occ.state(status, now);
                 let show = occ.due_date == date
@@ -2014,7 +2019,12 @@ async fn project(
     };
     let mut today_rows = Vec::new();
     for occs in derived.occurrences.values() {
-        for o in occs.iter() {
+        // Earlier occurrences that expire (skip policy) are past; only
+        // today's and open overdue ones can show.
+        for o in occs
+            .iter()
+            .filter(|o| o.due_date == today || (o.due_date < today && o.expires_at.is_none()))
+        {
             let state = o.state(derived.facts.status(&o.key), now);
             if o.due_date == today || (o.due_date < today && state == OccurrenceState::Overdue) {
                 today_rows.push((
@@ -2078,6 +2088,7 @@ async fn project(
         &valid_until.timestamp_millis().to_string(),
     )
     .await?;
+    *entries = Some(cached);
     Ok(events)
 }
 
