@@ -903,3 +903,55 @@ fn adjust_balance_and_history() {
         "newest first:\n{text}"
     );
 }
+
+/// Roster weeks put a member on duty only every other week (week A is the
+/// week the household was created); editing a chore's points changes later
+/// completions and keeps earlier ones; an archived chore stops coming round.
+#[test]
+fn roster_weeks_and_chore_edits() {
+    let mut h = family();
+    h.ok(&["member", "roster", "Ben", "b"]);
+    h.ok(&[
+        "chore",
+        "add",
+        "Feed fish",
+        "--points",
+        "4",
+        "--every",
+        "day",
+        "--assign",
+        "rotate:Kid,Ben",
+    ]);
+    let assignee = |h: &Hearth, date: &str| -> String {
+        let items = today(h, &["--date", date]);
+        str_of(occurrence(&items, "Feed fish", None), "assignee").to_owned()
+    };
+    // Week A (22–28 March): Ben is off duty, so the turn skips him.
+    assert_eq!(assignee(&h, "2027-03-27"), "Kid");
+    assert_eq!(assignee(&h, "2027-03-28"), "Kid");
+    // Week B: Ben's turn comes, then Kid's.
+    assert_eq!(assignee(&h, "2027-03-29"), "Ben");
+    assert_eq!(assignee(&h, "2027-03-30"), "Kid");
+
+    h.ok(&["done", "Feed fish", "--by", "Kid"]);
+    assert_eq!(balance(&h, "Kid"), (4, 4));
+    h.ok(&["chore", "edit", "Feed fish", "--points", "9"]);
+    assert_eq!(
+        balance(&h, "Kid"),
+        (4, 4),
+        "earlier completions keep their points"
+    );
+    h.set_now("2027-03-28T08:00:00Z");
+    h.ok(&["done", "Feed fish", "--by", "Kid"]);
+    assert_eq!(balance(&h, "Kid"), (13, 13));
+
+    h.ok(&["chore", "edit", "Feed fish", "--archive"]);
+    let chores = h.json(&["chore", "list"]);
+    assert!(!strings(&chores, "title").contains(&"Feed fish".to_owned()));
+    let items = today(&h, &["--date", "2027-03-29"]);
+    assert!(!strings(&items, "title").contains(&"Feed fish".to_owned()));
+    assert_eq!(balance(&h, "Kid"), (13, 13), "its history stays");
+    // A child cannot edit chores.
+    let err = h.fails(&as_kid(&["chore", "edit", "Feed fish", "--points", "1"]));
+    assert!(err.contains("only a parent"), "{err}");
+}

@@ -1940,12 +1940,9 @@ async fn project(
                 .collect(),
             None => BTreeMap::new(),
         };
-        changed.extend(
-            rows.iter()
-                .filter(|(k, v)| old.get(*k) != Some(*v))
-                .map(|(_, v)| v.clone()),
-        );
-        removed.extend(old.keys().filter(|k| !rows.contains_key(*k)).cloned());
+        let (period_changed, period_gone) = diff(Some(&old), &rows);
+        changed.extend(period_changed.into_iter().map(|(_, row)| row));
+        removed.extend(period_gone);
         let period_weeks = derived
             .results
             .get(period)
@@ -1978,35 +1975,19 @@ async fn project(
             *new_weeks.entry(k.clone()).or_default() += p;
         }
     }
-    match weeks.as_ref() {
-        Some(old) if old == &new_weeks => {}
-        Some(old) => {
-            let rows: Vec<WeekRow> = new_weeks
-                .iter()
-                .filter(|(k, v)| old.get(*k) != Some(*v))
-                .map(|((week, member), points)| WeekRow {
-                    week: week.clone(),
-                    member_id: member.clone(),
-                    points: *points,
-                })
-                .collect();
-            let gone: Vec<(String, String)> = old
-                .keys()
-                .filter(|k| !new_weeks.contains_key(*k))
-                .cloned()
-                .collect();
-            tx.update_weeks(&rows, &gone).await?;
-        }
-        None => {
-            let rows: Vec<WeekRow> = new_weeks
-                .iter()
-                .map(|((week, member), points)| WeekRow {
-                    week: week.clone(),
-                    member_id: member.clone(),
-                    points: *points,
-                })
-                .collect();
-            tx.set_weeks(&rows).await?;
+    if weeks.as_ref() != Some(&new_weeks) {
+        let (changed, gone) = diff(weeks.as_ref(), &new_weeks);
+        let rows: Vec<WeekRow> = changed
+            .into_iter()
+            .map(|((week, member_id), points)| WeekRow {
+                week,
+                member_id,
+                points,
+            })
+            .collect();
+        match weeks {
+            Some(_) => tx.update_weeks(&rows, &gone).await?,
+            None => tx.set_weeks(&rows).await?,
         }
     }
     *weeks = Some(new_weeks);
@@ -2046,27 +2027,15 @@ async fn project(
         .into_iter()
         .map(|(key, date, detail)| (key, (date, detail)))
         .collect();
-    match &cached.today {
-        Some(old) if old == &new_today => {}
-        Some(old) => {
-            let rows: Vec<(String, String, String)> = new_today
-                .iter()
-                .filter(|(k, v)| old.get(*k) != Some(*v))
-                .map(|(k, (date, detail))| (k.clone(), date.clone(), detail.clone()))
-                .collect();
-            let gone: Vec<String> = old
-                .keys()
-                .filter(|k| !new_today.contains_key(*k))
-                .cloned()
-                .collect();
-            tx.update_today(&rows, &gone).await?;
-        }
-        None => {
-            let rows: Vec<(String, String, String)> = new_today
-                .iter()
-                .map(|(k, (date, detail))| (k.clone(), date.clone(), detail.clone()))
-                .collect();
-            tx.set_today(&rows).await?;
+    if cached.today.as_ref() != Some(&new_today) {
+        let (changed, gone) = diff(cached.today.as_ref(), &new_today);
+        let rows: Vec<(String, String, String)> = changed
+            .into_iter()
+            .map(|(key, (date, detail))| (key, date, detail))
+            .collect();
+        match cached.today {
+            Some(_) => tx.update_today(&rows, &gone).await?,
+            None => tx.set_today(&rows).await?,
         }
     }
     cached.today = Some(new_today);
@@ -2207,6 +2176,26 @@ struct EntryCache {
     loose: BTreeMap<(String, String), EntryRow>,
     /// Today's rows as last written: key → (date, detail).
     today: Option<BTreeMap<String, (String, String)>>,
+}
+
+/// What changed from `old` (nothing, when there was none) to `new`: the
+/// entries to write and the keys to delete.
+fn diff<K: Ord + Clone, V: PartialEq + Clone>(
+    old: Option<&BTreeMap<K, V>>,
+    new: &BTreeMap<K, V>,
+) -> (Vec<(K, V)>, Vec<K>) {
+    let changed = new
+        .iter()
+        .filter(|(k, v)| old.and_then(|o| o.get(*k)) != Some(*v))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    let gone = old
+        .into_iter()
+        .flat_map(|o| o.keys())
+        .filter(|k| !new.contains_key(*k))
+        .cloned()
+        .collect();
+    (changed, gone)
 }
 
 fn slot_heads(slot: &mut Slot) -> Vec<[u8; 32]> {

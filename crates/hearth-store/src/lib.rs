@@ -196,14 +196,7 @@ impl Store {
         let rows = sqlx::query("SELECT doc_id, kind, period FROM docs ORDER BY kind, period")
             .fetch_all(&mut self.conn)
             .await?;
-        Ok(rows
-            .into_iter()
-            .map(|r| DocRow {
-                doc_id: r.get("doc_id"),
-                kind: r.get("kind"),
-                period: r.get("period"),
-            })
-            .collect())
+        Ok(rows.into_iter().map(doc_row).collect())
     }
 
     /// A document's chunks after `after_seq`, in order.
@@ -234,16 +227,7 @@ impl Store {
         )
         .fetch_all(&mut self.conn)
         .await?;
-        Ok(rows
-            .into_iter()
-            .map(|r| BalanceRow {
-                member_id: r.get("member_id"),
-                spendable: r.get("spendable"),
-                earned: r.get("earned"),
-                spent: r.get("spent"),
-                deducted: r.get("deducted"),
-            })
-            .collect())
+        Ok(rows.into_iter().map(balance_row).collect())
     }
 
     /// History, newest first.
@@ -290,6 +274,24 @@ impl Store {
         Ok(Tx {
             tx: self.conn.begin_with("BEGIN IMMEDIATE").await?,
         })
+    }
+}
+
+fn balance_row(r: sqlx::sqlite::SqliteRow) -> BalanceRow {
+    BalanceRow {
+        member_id: r.get("member_id"),
+        spendable: r.get("spendable"),
+        earned: r.get("earned"),
+        spent: r.get("spent"),
+        deducted: r.get("deducted"),
+    }
+}
+
+fn doc_row(r: sqlx::sqlite::SqliteRow) -> DocRow {
+    DocRow {
+        doc_id: r.get("doc_id"),
+        kind: r.get("kind"),
+        period: r.get("period"),
     }
 }
 
@@ -368,14 +370,7 @@ impl Tx<'_> {
         let rows = sqlx::query("SELECT doc_id, kind, period FROM docs ORDER BY kind, period")
             .fetch_all(&mut *self.tx)
             .await?;
-        Ok(rows
-            .into_iter()
-            .map(|r| DocRow {
-                doc_id: r.get("doc_id"),
-                kind: r.get("kind"),
-                period: r.get("period"),
-            })
-            .collect())
+        Ok(rows.into_iter().map(doc_row).collect())
     }
 
     /// Chunks written since `after_seq` (by this process or another).
@@ -464,23 +459,12 @@ impl Tx<'_> {
         Ok(())
     }
 
+    /// Replaces every balance row.
     pub async fn set_balances(&mut self, rows: &[BalanceRow]) -> Result<()> {
         sqlx::query("DELETE FROM proj_balance")
             .execute(&mut *self.tx)
             .await?;
-        for r in rows {
-            sqlx::query(
-                "INSERT INTO proj_balance (member_id, spendable, earned, spent, deducted) VALUES (?, ?, ?, ?, ?)",
-            )
-            .bind(&r.member_id)
-            .bind(r.spendable)
-            .bind(r.earned)
-            .bind(r.spent)
-            .bind(r.deducted)
-            .execute(&mut *self.tx)
-            .await?;
-        }
-        Ok(())
+        self.update_balances(rows).await
     }
 
     pub async fn upsert_entries(&mut self, rows: &[EntryRow]) -> Result<()> {
@@ -521,16 +505,7 @@ impl Tx<'_> {
             sqlx::query("SELECT member_id, spendable, earned, spent, deducted FROM proj_balance")
                 .fetch_all(&mut *self.tx)
                 .await?;
-        Ok(rows
-            .into_iter()
-            .map(|r| BalanceRow {
-                member_id: r.get("member_id"),
-                spendable: r.get("spendable"),
-                earned: r.get("earned"),
-                spent: r.get("spent"),
-                deducted: r.get("deducted"),
-            })
-            .collect())
+        Ok(rows.into_iter().map(balance_row).collect())
     }
 
     /// Every history row (to diff against).
@@ -570,19 +545,12 @@ impl Tx<'_> {
         Ok(())
     }
 
+    /// Replaces every week row.
     pub async fn set_weeks(&mut self, rows: &[WeekRow]) -> Result<()> {
         sqlx::query("DELETE FROM proj_week")
             .execute(&mut *self.tx)
             .await?;
-        for r in rows {
-            sqlx::query("INSERT INTO proj_week (week, member_id, points) VALUES (?, ?, ?)")
-                .bind(&r.week)
-                .bind(&r.member_id)
-                .bind(r.points)
-                .execute(&mut *self.tx)
-                .await?;
-        }
-        Ok(())
+        self.update_weeks(rows, &[]).await
     }
 
     /// Writes the given rows of today's occurrences and deletes `gone`.
@@ -616,15 +584,7 @@ impl Tx<'_> {
         sqlx::query("DELETE FROM proj_today")
             .execute(&mut *self.tx)
             .await?;
-        for (key, date, detail) in rows {
-            sqlx::query("INSERT INTO proj_today (key, date, detail) VALUES (?, ?, ?)")
-                .bind(key)
-                .bind(date)
-                .bind(detail)
-                .execute(&mut *self.tx)
-                .await?;
-        }
-        Ok(())
+        self.update_today(rows, &[]).await
     }
 
     pub async fn set_period_cache(&mut self, period: &str, key: &str, state: &str) -> Result<()> {
