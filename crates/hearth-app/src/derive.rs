@@ -125,7 +125,7 @@ impl OccurrenceCache {
 /// Everything derived from the documents at one moment.
 pub(crate) struct Derived<'f> {
     pub state: LedgerState,
-    pub results: BTreeMap<String, PeriodResult>,
+    pub results: BTreeMap<String, Arc<PeriodResult>>,
     /// Occurrences of active chores due up to `until`, per chore.
     pub occurrences: BTreeMap<ChoreId, Arc<Vec<Occurrence>>>,
     pub facts: Facts<'f>,
@@ -135,8 +135,8 @@ pub(crate) struct Derived<'f> {
 #[derive(Clone)]
 pub(crate) struct CachedPeriod {
     pub key: String,
-    pub state: LedgerState,
-    pub result: Option<PeriodResult>,
+    pub state: Arc<LedgerState>,
+    pub result: Option<Arc<PeriodResult>>,
 }
 
 /// What the derivation reads.
@@ -217,6 +217,8 @@ pub(crate) fn derive<'a>(
         }
     }
     let mut resumed = true;
+    // The state after the last month taken from the cache, cloned once.
+    let mut resumed_state: Option<Arc<LedgerState>> = None;
     for period in periods {
         // A period is closed once the month after it has begun and a day has
         // passed (skip-policy occurrences expire at the end of their day).
@@ -227,27 +229,35 @@ pub(crate) fn derive<'a>(
             && let Some(cached) = cache.get(&period).filter(|c| c.key == key)
             && let Some(result) = &cached.result
         {
-            state = cached.state.clone();
+            resumed_state = Some(cached.state.clone());
             results.insert(period.clone(), result.clone());
             new_cache.insert(period.clone(), cached.clone());
             continue;
+        }
+        if let Some(s) = resumed_state.take() {
+            state = (*s).clone();
         }
         resumed = false;
         let ledger = inputs.ledgers.get(&period).unwrap_or(&empty);
         let mut occs: Vec<&Occurrence> = by_period.remove(&period).unwrap_or_default();
         occs.sort_by(|a, b| (a.due_at, &a.key).cmp(&(b.due_at, &b.key)));
-        let result = hearth_domain::ledger::fold_period(&mut state, household, &occs, ledger, now);
+        let result = Arc::new(hearth_domain::ledger::fold_period(
+            &mut state, household, &occs, ledger, now,
+        ));
         if closed {
             new_cache.insert(
                 period.clone(),
                 CachedPeriod {
                     key,
-                    state: state.clone(),
+                    state: Arc::new(state.clone()),
                     result: Some(result.clone()),
                 },
             );
         }
         results.insert(period.clone(), result);
+    }
+    if let Some(s) = resumed_state.take() {
+        state = (*s).clone();
     }
     (
         Derived {

@@ -1533,8 +1533,8 @@ impl Inner {
                         period,
                         CachedPeriod {
                             key,
-                            state: s.state,
-                            result: Some(s.result),
+                            state: Arc::new(s.state),
+                            result: Some(Arc::new(s.result)),
                         },
                     );
                 }
@@ -1874,7 +1874,7 @@ async fn project(
     let (derived, new_cache) = derive(&loaded.inputs(), occurrences, &keys, cache, now, today);
     for (period, c) in &new_cache {
         if cache.get(period).is_none_or(|old| old.key != c.key) {
-            let stored = serde_json::json!({ "state": c.state, "result": c.result });
+            let stored = serde_json::json!({ "state": &*c.state, "result": c.result.as_deref() });
             tx.set_period_cache(period, &c.key, &stored.to_string())
                 .await?;
         }
@@ -1931,7 +1931,11 @@ async fn project(
         {
             continue;
         }
-        let rows = period_rows(h, loaded.ledgers.get(period), derived.results.get(period));
+        let rows = period_rows(
+            h,
+            loaded.ledgers.get(period),
+            derived.results.get(period).map(|r| &**r),
+        );
         let old = match cached.periods.remove(period) {
             Some((_, old, _)) => old,
             None if fresh => rows
