@@ -1881,6 +1881,20 @@ async fn project(
     }
     *cache = new_cache.clone();
 
+    let (mut cached, fresh) = match entries.take() {
+        Some(c) => (c, false),
+        None => (
+            EntryCache {
+                periods: BTreeMap::new(),
+                loose: tx_entries(tx).await?,
+                today: None,
+                balances: None,
+                valid_until: None,
+            },
+            true,
+        ),
+    };
+
     // Balances.
     let balances: Vec<BalanceRow> = h
         .members
@@ -1896,27 +1910,26 @@ async fn project(
             }
         })
         .collect();
-    // Only rows that changed (every member's row exists since they joined).
-    let old_balances: BTreeMap<String, BalanceRow> = tx_balances(tx).await?;
+    // Only rows that changed.
+    let old_balances = match cached.balances.take() {
+        Some(b) => b,
+        None => tx_balances(tx).await?,
+    };
     let changed_balances: Vec<BalanceRow> = balances
-        .into_iter()
-        .filter(|b| old_balances.get(&b.member_id) != Some(b))
+        .iter()
+        .filter(|b| old_balances.get(&b.member_id) != Some(*b))
+        .cloned()
         .collect();
     tx.update_balances(&changed_balances).await?;
+    cached.balances = Some(
+        balances
+            .into_iter()
+            .map(|b| (b.member_id.clone(), b))
+            .collect(),
+    );
 
     // History entries, month by month. A closed month whose cache key has
     // not moved keeps its rows; the others are rebuilt and diffed.
-    let (mut cached, fresh) = match entries.take() {
-        Some(c) => (c, false),
-        None => (
-            EntryCache {
-                periods: BTreeMap::new(),
-                loose: tx_entries(tx).await?,
-                today: None,
-            },
-            true,
-        ),
-    };
     let periods: BTreeSet<&String> = loaded
         .ledgers
         .keys()
@@ -2056,11 +2069,12 @@ async fn project(
         .flatten()
         .filter(|t| *t > now)
         .fold(midnight, DateTime::min);
-    tx.set_meta(
-        META_VALID_UNTIL,
-        &valid_until.timestamp_millis().to_string(),
-    )
-    .await?;
+    let valid_until = valid_until.timestamp_millis();
+    if cached.valid_until != Some(valid_until) {
+        tx.set_meta(META_VALID_UNTIL, &valid_until.to_string())
+            .await?;
+        cached.valid_until = Some(valid_until);
+    }
     *entries = Some(cached);
     Ok(events)
 }
@@ -2180,6 +2194,10 @@ struct EntryCache {
     loose: BTreeMap<(String, String), EntryRow>,
     /// Today's rows as last written: key → (date, detail).
     today: Option<BTreeMap<String, (String, String)>>,
+    /// Balance rows as last written, by member id.
+    balances: Option<BTreeMap<String, BalanceRow>>,
+    /// The projections' validity as last written (ms since the epoch).
+    valid_until: Option<i64>,
 }
 
 /// What changed from `old` (nothing, when there was none) to `new`: the
