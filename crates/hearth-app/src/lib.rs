@@ -468,13 +468,15 @@ impl App {
         let mut inner = self.inner.lock().await;
         inner.catch_up_read().await?;
         let loaded = inner.load().await?;
-        Ok(loaded
+        let mut out: Vec<MemberView> = loaded
             .household
             .members
             .values()
             .filter(|m| !m.archived)
             .map(member_view)
-            .collect())
+            .collect();
+        out.sort_by_key(|m| m.name.to_lowercase());
+        Ok(out)
     }
 
     // ----- chores ---------------------------------------------------------
@@ -1151,9 +1153,14 @@ impl App {
         let member = member
             .map(|m| h.member(m).ok_or_else(|| not_found("member", m)))
             .transpose()?;
-        Ok(h.members
+        let mut members: Vec<&Member> = h
+            .members
             .values()
             .filter(|m| !m.archived && member.is_none_or(|x| x.id == m.id))
+            .collect();
+        members.sort_by_key(|m| m.name.to_lowercase());
+        Ok(members
+            .into_iter()
             .map(|m| {
                 let row = rows.iter().find(|r| r.member_id == m.id.as_str());
                 let spendable = row.map_or(0, |r| r.spendable);

@@ -39,7 +39,8 @@ pub async fn run(app: &App, json: bool) -> anyhow::Result<()> {
             b.member, b.spendable, b.earned
         );
     }
-    println!("\nTry: hearth today, hearth done \"Tidy room\" --by Sam, hearth balance");
+    let me = std::env::args().next().unwrap_or_else(|| "hearth".into());
+    println!("\nTry: {me} today   ·   {me} done \"Tidy room\" --by Sam   ·   {me} balance");
     Ok(())
 }
 
