@@ -1951,22 +1951,44 @@ async fn project(
         {
             continue;
         }
-        let rows = period_rows(
+        let prev = cached.periods.remove(period);
+        let month = period_rows(
             h,
+            loaded.household_version,
             loaded.ledgers.get(period),
             derived.results.get(period).map(|r| &**r),
+            prev.as_ref().map(|p| &p.1),
         );
-        let old = match cached.periods.remove(period) {
-            Some((_, old, _)) => old,
-            None if fresh => rows
-                .keys()
-                .filter_map(|k| cached.loose.remove_entry(k))
-                .collect(),
-            None => BTreeMap::new(),
-        };
-        let (period_changed, period_gone) = diff(Some(&old), &rows);
-        changed.extend(period_changed.into_iter().map(|(_, row)| row));
-        removed.extend(period_gone);
+        match &prev {
+            Some((_, old, _)) => {
+                // Rows whose inputs changed, and rows that are gone.
+                for (k, input) in &month.inputs {
+                    if old.inputs.get(k) != Some(input) {
+                        changed.push(month.rows[k].clone());
+                    }
+                }
+                removed.extend(
+                    old.rows
+                        .keys()
+                        .filter(|k| !month.rows.contains_key(*k))
+                        .cloned(),
+                );
+            }
+            None => {
+                let old: Rows = if fresh {
+                    month
+                        .rows
+                        .keys()
+                        .filter_map(|k| cached.loose.remove_entry(k))
+                        .collect()
+                } else {
+                    Rows::new()
+                };
+                let (period_changed, period_gone) = diff(Some(&old), &month.rows);
+                changed.extend(period_changed.into_iter().map(|(_, row)| row));
+                removed.extend(period_gone);
+            }
+        }
         let period_weeks = derived
             .results
             .get(period)
@@ -1974,7 +1996,7 @@ async fn project(
             .unwrap_or_default();
         cached.periods.insert(
             period.clone(),
-            (closed_key.unwrap_or_default(), rows, period_weeks),
+            (closed_key.unwrap_or_default(), month, period_weeks),
         );
     }
     // Rows stored for entries that no longer exist anywhere.
@@ -2086,52 +2108,115 @@ async fn project(
     Ok(events)
 }
 
+/// One month's history rows, with a fingerprint of what each row was built
+/// from, so that the next write rebuilds only rows whose inputs changed.
+#[derive(Default)]
+struct MonthRows {
+    rows: Rows,
+    inputs: BTreeMap<(String, String), u64>,
+}
+
+fn fingerprint(value: &impl std::hash::Hash) -> u64 {
+    use std::hash::{BuildHasher, BuildHasherDefault};
+    BuildHasherDefault::<std::collections::hash_map::DefaultHasher>::default().hash_one(value)
+}
+
+#[derive(serde::Serialize)]
+struct CompletionDetail<'a> {
+    chore: &'a str,
+    chore_id: &'a str,
+    due_date: NaiveDate,
+    device: &'a str,
+    bonus: i64,
+    reviewed_by: Option<&'a str>,
+    reviewed_at: Option<DateTime<Utc>>,
+    reason: Option<&'a str>,
+}
+
+#[derive(serde::Serialize)]
+struct RedemptionDetail<'a> {
+    reward: &'a str,
+    cost: i64,
+    device: &'a str,
+    status_by: Option<&'a str>,
+}
+
+#[derive(serde::Serialize)]
+struct AdjustmentDetail<'a> {
+    reason: &'a str,
+    asked: i64,
+    by: &'a str,
+    device: &'a str,
+}
+
+#[derive(serde::Serialize)]
+struct PenaltyDetail<'a> {
+    chore: Option<&'a str>,
+}
+
+fn detail(value: &impl serde::Serialize) -> String {
+    serde_json::to_string(value).unwrap_or_default()
+}
+
 /// The history rows of one month: its ledger's entries and its penalties.
+/// Rows whose inputs match `prev` are reused rather than rebuilt.
 fn period_rows(
     h: &Household,
+    household_version: u64,
     ledger: Option<&PeriodLedger>,
     result: Option<&hearth_domain::ledger::PeriodResult>,
-) -> BTreeMap<(String, String), EntryRow> {
+    prev: Option<&MonthRows>,
+) -> MonthRows {
     use hearth_domain::ledger::PostingKind;
     let mut points: BTreeMap<(&str, PostingKind), i64> = BTreeMap::new();
     for p in result.into_iter().flat_map(|r| &r.postings) {
         *points.entry((p.entry.as_str(), p.kind)).or_default() += p.points;
     }
     let pts = |entry: &str, kind| points.get(&(entry, kind)).copied().unwrap_or(0);
-    let title = |c: &ChoreId| {
-        h.chores
-            .get(c)
-            .map_or_else(|| c.to_string(), |c| c.title.clone())
-    };
-    let mut rows = BTreeMap::new();
-    let mut push = |row: EntryRow| {
-        rows.insert((row.kind.clone(), row.entry.clone()), row);
+    let name = |m: &MemberId| h.members.get(m).map(|m| m.name.as_str());
+    let mut out = MonthRows::default();
+    let mut add = |kind: &str, entry: &str, input: u64, build: &dyn Fn() -> EntryRow| {
+        let key = (kind.to_owned(), entry.to_owned());
+        let row = match prev {
+            Some(prev) if prev.inputs.get(&key) == Some(&input) => prev.rows.get(&key).cloned(),
+            _ => None,
+        }
+        .unwrap_or_else(build);
+        out.inputs.insert(key.clone(), input);
+        out.rows.insert(key, row);
     };
     for c in ledger.into_iter().flat_map(|l| &l.completions) {
         let bonus = pts(&c.key, PostingKind::Streak);
-        push(EntryRow {
+        let credited = pts(&c.key, PostingKind::Completion);
+        let status = c.effective_status(h);
+        let input = fingerprint(&(household_version, c, bonus, credited, status));
+        add("completion", &c.key, input, &|| EntryRow {
             kind: "completion".into(),
             entry: c.key.clone(),
             member_id: c.member.to_string(),
             at: c.at.timestamp_millis(),
-            status: c.effective_status(h).as_str().to_owned(),
-            points: pts(&c.key, PostingKind::Completion) + bonus,
-            detail: serde_json::json!({
-                "chore": title(&c.chore),
-                "chore_id": c.chore.as_str(),
-                "due_date": c.due_date,
-                "device": c.device.as_str(),
-                "bonus": bonus,
-                "reviewed_by": c.review.as_ref().map(|r| member_name(h, &r.by)),
-                "reviewed_at": c.review.as_ref().map(|r| r.at),
-                "reason": c.review.as_ref().and_then(|r| r.reason.clone()),
-            })
-            .to_string(),
+            status: status.as_str().to_owned(),
+            points: credited + bonus,
+            detail: detail(&CompletionDetail {
+                chore: h
+                    .chores
+                    .get(&c.chore)
+                    .map_or(c.chore.as_str(), |x| &x.title),
+                chore_id: c.chore.as_str(),
+                due_date: c.due_date,
+                device: c.device.as_str(),
+                bonus,
+                reviewed_by: c.review.as_ref().and_then(|r| name(&r.by)),
+                reviewed_at: c.review.as_ref().map(|r| r.at),
+                reason: c.review.as_ref().and_then(|r| r.reason.as_deref()),
+            }),
         });
     }
     for r in ledger.into_iter().flat_map(|l| &l.redemptions) {
         let outcome = result.and_then(|res| res.outcomes.get(&r.id).copied());
-        push(EntryRow {
+        let charged = pts(&r.id, PostingKind::Redemption);
+        let input = fingerprint(&(household_version, r, charged, outcome.map(|o| o as u8)));
+        add("redemption", &r.id, input, &|| EntryRow {
             kind: "redemption".into(),
             entry: r.id.clone(),
             member_id: r.member.to_string(),
@@ -2141,48 +2226,55 @@ fn period_rows(
             } else {
                 r.status.as_str().to_owned()
             },
-            points: pts(&r.id, PostingKind::Redemption),
-            detail: serde_json::json!({
-                "reward": h.rewards.get(&r.reward).map_or_else(|| r.reward.to_string(), |w| w.title.clone()),
-                "cost": r.cost,
-                "device": r.device.as_str(),
-                "status_by": r.status_by.as_ref().map(|m| member_name(h, m)),
-            })
-            .to_string(),
+            points: charged,
+            detail: detail(&RedemptionDetail {
+                reward: h
+                    .rewards
+                    .get(&r.reward)
+                    .map_or(r.reward.as_str(), |w| &w.title),
+                cost: r.cost,
+                device: r.device.as_str(),
+                status_by: r.status_by.as_ref().and_then(|m| name(m)),
+            }),
         });
     }
     for a in ledger.into_iter().flat_map(|l| &l.adjustments) {
-        push(EntryRow {
+        let applied = pts(&a.id, PostingKind::Adjustment);
+        let input = fingerprint(&(household_version, a, applied));
+        add("adjustment", &a.id, input, &|| EntryRow {
             kind: "adjustment".into(),
             entry: a.id.clone(),
             member_id: a.member.to_string(),
             at: a.at.timestamp_millis(),
             status: "applied".into(),
-            points: pts(&a.id, PostingKind::Adjustment),
-            detail: serde_json::json!({
-                "reason": a.reason,
-                "asked": a.points,
-                "by": member_name(h, &a.by),
-                "device": a.device.as_str(),
-            })
-            .to_string(),
+            points: applied,
+            detail: detail(&AdjustmentDetail {
+                reason: &a.reason,
+                asked: a.points,
+                by: name(&a.by).unwrap_or(a.by.as_str()),
+                device: a.device.as_str(),
+            }),
         });
     }
     for p in result.into_iter().flat_map(|r| &r.postings) {
         if p.kind == PostingKind::Penalty {
-            let chore = parse_occurrence_key(&p.entry).map(|(c, _, _)| title(&c));
-            push(EntryRow {
-                kind: "penalty".into(),
-                entry: p.entry.clone(),
-                member_id: p.member.to_string(),
-                at: p.at.timestamp_millis(),
-                status: "applied".into(),
-                points: p.points,
-                detail: serde_json::json!({ "chore": chore }).to_string(),
+            let input = fingerprint(&(household_version, &p.member, p.at, p.points));
+            add("penalty", &p.entry, input, &|| {
+                let chore = parse_occurrence_key(&p.entry)
+                    .and_then(|(c, _, _)| h.chores.get(&c).map(|c| c.title.as_str()));
+                EntryRow {
+                    kind: "penalty".into(),
+                    entry: p.entry.clone(),
+                    member_id: p.member.to_string(),
+                    at: p.at.timestamp_millis(),
+                    status: "applied".into(),
+                    points: p.points,
+                    detail: detail(&PenaltyDetail { chore }),
+                }
             });
         }
     }
-    rows
+    out
 }
 
 /// The history rows as last written, per month (with the month's cache key
@@ -2197,7 +2289,7 @@ type Weeks = BTreeMap<(String, String), i64>;
 struct EntryCache {
     /// Per month: its cache key (closed months), its rows and its points
     /// per week and member.
-    periods: BTreeMap<String, (String, Rows, Weeks)>,
+    periods: BTreeMap<String, (String, MonthRows, Weeks)>,
     loose: BTreeMap<(String, String), EntryRow>,
     /// Today's rows as last written: key → (date, detail).
     today: Option<BTreeMap<String, (String, String)>>,

@@ -57,7 +57,7 @@ impl CompletionStatus {
 }
 
 /// A status change written after the completion: approve, reject, void.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Review {
     pub status: CompletionStatus,
     pub by: MemberId,
@@ -67,7 +67,7 @@ pub struct Review {
 }
 
 /// A completion of one occurrence.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Completion {
     pub key: String,
     pub chore: ChoreId,
@@ -117,7 +117,7 @@ impl Completion {
 }
 
 /// The status of a redemption as written.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum RedemptionStatus {
     Requested,
@@ -161,7 +161,7 @@ impl RedemptionStatus {
 }
 
 /// A request to spend points on a reward.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Redemption {
     pub id: String,
     pub reward: RewardId,
@@ -177,7 +177,7 @@ pub struct Redemption {
 }
 
 /// A parent's bonus or penalty.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Adjustment {
     pub id: String,
     pub member: MemberId,
