@@ -2234,7 +2234,7 @@ fn period_rows(
                     .map_or(r.reward.as_str(), |w| &w.title),
                 cost: r.cost,
                 device: r.device.as_str(),
-                status_by: r.status_by.as_ref().and_then(|m| name(m)),
+                status_by: r.status_by.as_ref().and_then(&name),
             }),
         });
     }
