@@ -335,9 +335,20 @@ pub async fn busy_year(app: &App, until: NaiveDate, seed: u64) -> Result<YearSum
         }
     }
 
-    // Store every month compacted, as a device holds it after compaction.
+    // Store every month compacted, as a device holds it after compaction,
+    // and list it in the household document.
     let Inner { store, loaded, .. } = &mut *inner;
     let mut tx = store.begin().await?;
+    if let Some(l) = loaded.as_mut()
+        && let Some(slot) = l.slots.get_mut(&household_id)
+    {
+        for (period, doc) in &docs {
+            slot.doc.put_ledger_index(period, &doc.id())?;
+        }
+        slot.doc.commit(0);
+        tx.put_chunk(&household_id.to_string(), &slot.doc.save_incremental())
+            .await?;
+    }
     for (period, doc) in &mut docs {
         let id = doc.id().to_string();
         tx.ensure_doc(&id, "ledger", Some(period)).await?;

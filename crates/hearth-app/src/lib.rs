@@ -1455,6 +1455,8 @@ impl Writer<'_> {
                 );
                 self.loaded.periods.insert(period.to_owned(), id);
                 self.new_docs.insert(id);
+                // List it in the household document for devices that join later.
+                self.household_doc()?.put_ledger_index(period, &id)?;
                 id
             }
         };

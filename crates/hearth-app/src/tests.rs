@@ -79,6 +79,17 @@ async fn another_process_sees_every_edit() {
         .await
         .unwrap();
     assert_eq!(approved.status, "approved");
+    // The household document lists the month's ledger for devices that join later.
+    {
+        let mut inner = a.inner.lock().await;
+        let loaded = inner.load_all().await.unwrap();
+        let index = loaded.slots[&loaded.household_id]
+            .doc
+            .ledger_index()
+            .unwrap();
+        assert_eq!(index.keys().collect::<Vec<_>>(), vec!["2027-03"]);
+        assert_eq!(index["2027-03"], loaded.periods["2027-03"]);
+    }
     // a sees b's approval, in views and in what it writes next.
     let balance = a.balances(Some("Anna")).await.unwrap();
     assert_eq!(balance[0].spendable, 5);

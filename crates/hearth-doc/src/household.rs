@@ -7,6 +7,7 @@
 
 use std::collections::BTreeMap;
 
+use automerge::transaction::Transactable;
 use automerge::{ObjId, ReadDoc, Value};
 use chrono::{NaiveDate, NaiveTime};
 use hearth_domain::household::{
@@ -179,6 +180,42 @@ impl Doc {
                 ("archived", Field::Bool(r.archived)),
             ],
         )
+    }
+
+    /// Records that a period's ledger exists (`ledgers/<period>` = its id),
+    /// so that a device joining later knows which ledgers to ask for. Every
+    /// device that starts the period writes the same value.
+    pub fn put_ledger_index(
+        &mut self,
+        period: &str,
+        ledger: &crate::DocId,
+    ) -> Result<(), DocError> {
+        let index = self.section("ledgers")?;
+        let id = ledger.to_string();
+        let known = matches!(
+            self.am.get(&index, period)?,
+            Some((Value::Scalar(s), _)) if s.as_str() == Some(id.as_str())
+        );
+        if !known {
+            self.am.put(&index, period, id)?;
+        }
+        Ok(())
+    }
+
+    /// The ledgers the household document lists: period → document id.
+    pub fn ledger_index(&self) -> Result<BTreeMap<String, crate::DocId>, DocError> {
+        let index = Obj::root(&self.am).map("ledgers")?;
+        let mut out = BTreeMap::new();
+        for period in index.keys() {
+            if let Some(id) = index
+                .opt_str(&period)?
+                .as_deref()
+                .and_then(crate::DocId::parse)
+            {
+                out.insert(period, id);
+            }
+        }
+        Ok(out)
     }
 
     /// The household as the document defines it now.

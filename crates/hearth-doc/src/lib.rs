@@ -117,7 +117,7 @@ impl Doc {
             am.put(automerge::ROOT, "period", period)?;
         }
         let maps: &[&str] = match kind {
-            DocKind::Household => &["settings", "members", "chores", "rewards"],
+            DocKind::Household => &["settings", "members", "chores", "rewards", "ledgers"],
             DocKind::Ledger => &[
                 "completions",
                 "reviews",

@@ -238,8 +238,14 @@ impl Replica {
         d.commit(0);
         let mut fresh: Vec<Change> = d.automerge().get_last_local_change().into_iter().collect();
         if doc != HOUSEHOLD && self.known.get(doc).is_none_or(|(l, _)| l.is_empty()) {
-            // A ledger started here: its genesis too.
+            // A ledger started here: its genesis too, and the household's
+            // index of ledgers names it (as the app does).
             fresh = d.automerge().get_changes(&[]);
+            let id = d.id();
+            self.learn(doc, fresh);
+            self.household.put_ledger_index(doc, &id).expect("index");
+            self.commit(HOUSEHOLD);
+            return;
         }
         self.learn(doc, fresh);
     }
@@ -653,6 +659,15 @@ fn check(n: usize, ops: &[Op]) -> Result<(), TestCaseError> {
         let (state, results) = derive(&r.defs(), &ledgers);
         prop_assert_eq!(&state, &state0, "derived balances differ");
         prop_assert_eq!(&results, &results0);
+    }
+
+    // The household's index names every ledger, whoever started it.
+    let index = replicas[0].household.ledger_index().expect("index");
+    let listed: BTreeSet<&String> = index.keys().collect();
+    let have: BTreeSet<&String> = ledgers0.keys().collect();
+    prop_assert_eq!(listed, have);
+    for (p, id) in &index {
+        prop_assert_eq!(*id, DocId::ledger(&replicas[0].household.id(), p));
     }
 
     // Nothing written anywhere was lost (a new period's ledger started on
