@@ -40,6 +40,7 @@ pub mod views;
 
 use derive::{CachedPeriod, Derived, derive};
 use project::{EntryCache, project};
+
 pub use views::*;
 
 /// Errors of the façade, each with a stable code.
@@ -1327,7 +1328,7 @@ impl App {
         &self,
         now: DateTime<Utc>,
         actor: &Actor,
-        edit: impl FnOnce(&mut Writer<'_>, &Member) -> Result<T>,
+        edit: impl FnOnce(&mut Writer<'_, '_>, &Member) -> Result<T>,
     ) -> Result<T> {
         let mut guard = self.inner.lock().await;
         let inner = &mut *guard;
@@ -1360,15 +1361,17 @@ impl Summary {
 }
 
 /// What an edit sees and changes.
-pub(crate) struct Writer<'a> {
+pub(crate) struct Writer<'a, 'c> {
     loaded: &'a mut Loaded,
+    occurrences: &'c mut derive::OccurrenceCache,
+    cache: &'c BTreeMap<String, CachedPeriod>,
     actor: ActorId,
     device: DeviceId,
     touched: BTreeSet<DocId>,
     new_docs: BTreeSet<DocId>,
 }
 
-impl Writer<'_> {
+impl Writer<'_, '_> {
     fn household(&self) -> &Household {
         &self.loaded.household
     }
@@ -1398,13 +1401,18 @@ impl Writer<'_> {
             .ok_or_else(|| not_found("reward", title))
     }
 
-    fn derive(&self, now: DateTime<Utc>) -> Derived<'_> {
+    /// The derivation as it stands before this edit (with the caches the
+    /// projections use, so closed months are not walked again). Call it
+    /// before editing: reading the documents' heads closes their open
+    /// transaction.
+    fn derive(&mut self, now: DateTime<Utc>) -> Derived<'_> {
         let today = local_date(self.loaded.household.settings.timezone, now);
+        let keys = project::period_keys(self.loaded);
         derive(
             &self.loaded.inputs(),
-            &mut derive::OccurrenceCache::default(),
-            &BTreeMap::new(),
-            &BTreeMap::new(),
+            self.occurrences,
+            &keys,
+            self.cache,
             now,
             today,
         )
@@ -1648,7 +1656,7 @@ impl Inner {
         &mut self,
         now: DateTime<Utc>,
         actor: &Actor,
-        edit: impl FnOnce(&mut Writer<'_>, &Member) -> Result<T>,
+        edit: impl FnOnce(&mut Writer<'_, '_>, &Member) -> Result<T>,
     ) -> Result<(T, Vec<Event>)> {
         let Inner {
             store,
@@ -1680,6 +1688,8 @@ impl Inner {
 
         let mut writer = Writer {
             loaded,
+            occurrences: &mut *occurrences,
+            cache: &*cache,
             actor: device_actor.clone(),
             device: device.clone(),
             touched: BTreeSet::new(),

@@ -26,29 +26,12 @@ pub(crate) async fn project(
     occurrences: &mut derive::OccurrenceCache,
     now: DateTime<Utc>,
 ) -> Result<Vec<Event>> {
+    let keys = period_keys(loaded);
+    let loaded = &*loaded;
     let h = &loaded.household;
     let tz = h.settings.timezone;
     let today = local_date(tz, now);
 
-    // Cache keys: a hash of the household and every ledger up to the period.
-    let mut keys = BTreeMap::new();
-    let mut hasher = Sha256::new();
-    let household_id = loaded.household_id;
-    for head in loaded
-        .slots
-        .get_mut(&household_id)
-        .map(slot_heads)
-        .unwrap_or_default()
-    {
-        hasher.update(head);
-    }
-    for (period, id) in &loaded.periods {
-        for head in loaded.slots.get_mut(id).map(slot_heads).unwrap_or_default() {
-            hasher.update(head);
-        }
-        keys.insert(period.clone(), hex::encode(hasher.clone().finalize()));
-    }
-    let loaded = &*loaded;
     let (derived, new_cache) = derive(&loaded.inputs(), occurrences, &keys, cache, now, today);
     for (period, c) in &new_cache {
         if cache.get(period).is_none_or(|old| old.key != c.key) {
@@ -488,6 +471,29 @@ fn diff<K: Ord + Clone, V: PartialEq + Clone>(
         .cloned()
         .collect();
     (changed, gone)
+}
+
+/// Each month's cache key: a hash of the household's heads and the heads of
+/// every ledger up to and including that month.
+pub(crate) fn period_keys(loaded: &mut Loaded) -> BTreeMap<String, String> {
+    let mut keys = BTreeMap::new();
+    let mut hasher = Sha256::new();
+    let household_id = loaded.household_id;
+    for head in loaded
+        .slots
+        .get_mut(&household_id)
+        .map(slot_heads)
+        .unwrap_or_default()
+    {
+        hasher.update(head);
+    }
+    for (period, id) in &loaded.periods {
+        for head in loaded.slots.get_mut(id).map(slot_heads).unwrap_or_default() {
+            hasher.update(head);
+        }
+        keys.insert(period.clone(), hex::encode(hasher.clone().finalize()));
+    }
+    keys
 }
 
 fn slot_heads(slot: &mut Slot) -> Vec<[u8; 32]> {
