@@ -955,3 +955,29 @@ fn roster_weeks_and_chore_edits() {
     let err = h.fails(&as_kid(&["chore", "edit", "Feed fish", "--points", "1"]));
     assert!(err.contains("only a parent"), "{err}");
 }
+
+/// Household settings: shown to anyone, changed by parents; a bad value is
+/// refused whole.
+#[test]
+fn settings_streak_and_quiet_hours() {
+    let h = family();
+    let s = h.json(&["settings"]);
+    assert_eq!(str_of(&s, "timezone"), "Europe/Berlin");
+    assert_eq!(int(&s["streak"], "every"), 7);
+    assert!(s["quiet_hours"].is_null());
+
+    let s = h.json(&["settings", "--streak", "3:20:40", "--quiet", "21:00-07:00"]);
+    assert_eq!(int(&s["streak"], "every"), 3);
+    assert_eq!(int(&s["streak"], "percent"), 20);
+    assert_eq!(str_of(&s, "quiet_hours"), "21:00-07:00");
+
+    let before = h.fingerprint();
+    let err = h.fails(&["settings", "--streak", "0:10:50"]);
+    assert!(err.contains("EVERY:PERCENT:CAP"), "{err}");
+    let err = h.fails(&["settings", "--timezone", "Mars/Olympus"]);
+    assert!(err.contains("unknown timezone"), "{err}");
+    let err = h.fails(&as_kid(&["settings", "--name", "Kid's house"]));
+    assert!(err.contains("only a parent"), "{err}");
+    before.assert_unchanged(&h.fingerprint(), "refused settings");
+    assert_eq!(str_of(&h.json(&["settings"]), "quiet_hours"), "21:00-07:00");
+}

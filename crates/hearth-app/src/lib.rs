@@ -130,6 +130,16 @@ pub struct ChoreInput {
     pub notes: String,
 }
 
+/// Settings to change; `None` leaves one as it is.
+#[derive(Debug, Clone, Default)]
+pub struct SettingsInput {
+    pub name: Option<String>,
+    pub timezone: Option<String>,
+    pub streak: Option<hearth_domain::StreakRule>,
+    /// `Some(None)` clears the quiet hours.
+    pub quiet_hours: Option<Option<(NaiveTime, NaiveTime)>>,
+}
+
 /// A reward as entered.
 #[derive(Debug, Clone, Default)]
 pub struct RewardInput {
@@ -332,13 +342,14 @@ impl App {
         let id = DocId::from_bytes(random16());
         let mut doc = Doc::new_household(id, inner.actor.clone())?;
         let member = MemberId(new_id());
-        doc.put_settings(&Settings {
+        let settings = Settings {
             name: name.to_owned(),
             timezone: tz,
             streak: StreakRule::default(),
             roster_anchor: hearth_domain::recurrence::monday_of(local_date(tz, now)),
             quiet_hours: None,
-        })?;
+        };
+        doc.put_settings(&settings)?;
         doc.put_member(&Member {
             pin_hash: pin.map(|p| pin_hash(&member, p)),
             id: member.clone(),
@@ -365,13 +376,18 @@ impl App {
         .await?;
         tx.commit().await?;
         inner.loaded = None;
-        Ok(HouseholdView {
-            id: id.to_string(),
-            name: name.to_owned(),
-            timezone: tz.name().to_owned(),
-            device_id: inner.device.to_string(),
-            acting_member: Some(parent_name.to_owned()),
-        })
+        let household = Household {
+            settings,
+            members: BTreeMap::new(),
+            chores: BTreeMap::new(),
+            rewards: BTreeMap::new(),
+        };
+        Ok(household_view(
+            id,
+            &household,
+            inner.device.to_string(),
+            Some(parent_name.to_owned()),
+        ))
     }
 
     pub async fn household(&self) -> Result<HouseholdView> {
@@ -381,15 +397,67 @@ impl App {
         let device = inner.device.to_string();
         let loaded = inner.load().await?;
         let h = &loaded.household;
-        Ok(HouseholdView {
-            id: loaded.household_id.to_string(),
-            name: h.settings.name.clone(),
-            timezone: h.settings.timezone.name().to_owned(),
-            device_id: device,
-            acting_member: member
+        Ok(household_view(
+            loaded.household_id,
+            h,
+            device,
+            member
                 .and_then(|m| h.members.get(&MemberId(m)))
                 .map(|m| m.name.clone()),
+        ))
+    }
+
+    /// Changes household settings (parents): name, timezone, streak rule,
+    /// quiet hours. `None` leaves a setting as it is.
+    pub async fn update_settings(
+        &self,
+        actor: &Actor,
+        input: SettingsInput,
+    ) -> Result<HouseholdView> {
+        let now = self.now();
+        let timezone: Option<Tz> = input
+            .timezone
+            .as_deref()
+            .map(|t| {
+                t.parse().map_err(|_| {
+                    invalid(format!(
+                        "unknown timezone '{t}' (use an IANA name such as Europe/Berlin)"
+                    ))
+                })
+            })
+            .transpose()?;
+        if let Some(name) = &input.name
+            && (name.trim().is_empty() || name.chars().count() > 80)
+        {
+            return Err(invalid("the household needs a name of 1 to 80 characters"));
+        }
+        if let Some(rule) = input.streak
+            && (rule.every == 0 || rule.every > 365 || rule.percent > 100 || rule.cap_percent > 500)
+        {
+            return Err(invalid(
+                "a streak rule is EVERY:PERCENT:CAP with EVERY 1..=365, PERCENT 0..=100, CAP 0..=500",
+            ));
+        }
+        self.write(now, actor, |w, me| {
+            perms::can_edit_household(me)?;
+            let mut settings = w.household().settings.clone();
+            if let Some(name) = &input.name {
+                settings.name = name.trim().to_owned();
+            }
+            if let Some(tz) = timezone {
+                settings.timezone = tz;
+            }
+            if let Some(rule) = input.streak {
+                settings.streak = rule;
+            }
+            if let Some(quiet) = input.quiet_hours {
+                settings.quiet_hours = quiet;
+            }
+            w.household_doc()?.put_settings(&settings)?;
+            Ok(())
         })
+        .await?;
+        self.household().await
     }
 
     // ----- members --------------------------------------------------------
@@ -1882,6 +1950,26 @@ fn member_name(h: &Household, id: &MemberId) -> String {
     h.members
         .get(id)
         .map_or_else(|| id.to_string(), |m| m.name.clone())
+}
+
+fn household_view(
+    id: DocId,
+    h: &Household,
+    device_id: String,
+    acting_member: Option<String>,
+) -> HouseholdView {
+    HouseholdView {
+        id: id.to_string(),
+        name: h.settings.name.clone(),
+        timezone: h.settings.timezone.name().to_owned(),
+        device_id,
+        acting_member,
+        streak: h.settings.streak,
+        quiet_hours: h
+            .settings
+            .quiet_hours
+            .map(|(a, b)| format!("{}-{}", a.format("%H:%M"), b.format("%H:%M"))),
+    }
 }
 
 fn member_view(m: &Member) -> MemberView {

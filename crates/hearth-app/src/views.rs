@@ -10,6 +10,11 @@ pub struct HouseholdView {
     pub timezone: String,
     pub device_id: String,
     pub acting_member: Option<String>,
+    /// The streak bonus: `percent` more per `every` on-time occurrences in a
+    /// row, at most `cap_percent`.
+    pub streak: hearth_domain::StreakRule,
+    /// Quiet hours for notifications, `HH:MM-HH:MM`.
+    pub quiet_hours: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]

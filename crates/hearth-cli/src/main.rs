@@ -7,9 +7,9 @@ use std::sync::Arc;
 use anyhow::{Context, anyhow};
 use chrono::{DateTime, NaiveDate, Utc};
 use clap::{Parser, Subcommand, ValueEnum};
-use hearth_app::{Actor, App, ChoreInput, RewardInput, Verdict};
+use hearth_app::{Actor, App, ChoreInput, RewardInput, SettingsInput, Verdict};
 use hearth_domain::ledger::RedemptionStatus;
-use hearth_domain::{Role, RosterWeek};
+use hearth_domain::{Role, RosterWeek, spec};
 use serde::Serialize;
 
 mod demo;
@@ -128,6 +128,20 @@ enum Command {
         reward: Option<String>,
         #[arg(long)]
         clear: bool,
+    },
+    /// Show the household's settings, or change them (parents).
+    Settings {
+        #[arg(long)]
+        name: Option<String>,
+        /// IANA timezone, e.g. Europe/Berlin.
+        #[arg(long)]
+        timezone: Option<String>,
+        /// Streak bonus EVERY:PERCENT:CAP, e.g. 7:10:50 (+10% per 7 on-time in a row, at most +50%).
+        #[arg(long)]
+        streak: Option<String>,
+        /// Quiet hours for notifications, HH:MM-HH:MM, or off.
+        #[arg(long)]
+        quiet: Option<String>,
     },
     /// Storage used per document.
     Storage,
@@ -660,6 +674,41 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             if !out.json {
                 println!("goal updated");
             }
+        }
+        Command::Settings {
+            name,
+            timezone,
+            streak,
+            quiet,
+        } => {
+            let change =
+                name.is_some() || timezone.is_some() || streak.is_some() || quiet.is_some();
+            let h = if change {
+                app.update_settings(
+                    &actor,
+                    SettingsInput {
+                        name,
+                        timezone,
+                        streak: streak.as_deref().map(spec::parse_streak).transpose()?,
+                        quiet_hours: quiet.as_deref().map(spec::parse_quiet).transpose()?,
+                    },
+                )
+                .await?
+            } else {
+                app.household().await?
+            };
+            out.show(&h, |h| {
+                format!(
+                    "{} ({})\nstreak bonus: +{}% per {} on time in a row, at most +{}%\nquiet hours: {}\nthis device: {}",
+                    h.name,
+                    h.timezone,
+                    h.streak.percent,
+                    h.streak.every,
+                    h.streak.cap_percent,
+                    h.quiet_hours.as_deref().unwrap_or("off"),
+                    h.device_id
+                )
+            })?;
         }
         Command::Storage => {
             let docs = app.storage().await?;

@@ -332,3 +332,46 @@ pub fn parse_missed(input: &str) -> Result<MissedPolicy, SpecError> {
         },
     }
 }
+
+/// Parses a streak rule `EVERY:PERCENT:CAP` (`7:10:50`: 10 % more points for
+/// every 7 on-time occurrences in a row, at most 50 %).
+pub fn parse_streak(input: &str) -> Result<crate::household::StreakRule, SpecError> {
+    let what = "streak rule";
+    let help =
+        "expected EVERY:PERCENT:CAP with EVERY 1..=365, PERCENT 0..=100, CAP 0..=500, e.g. 7:10:50";
+    let parts: Vec<&str> = input.trim().split(':').collect();
+    let [every, percent, cap] = parts.as_slice() else {
+        return Err(err(what, input, help));
+    };
+    let num = |s: &str| s.trim().parse::<u32>().map_err(|_| err(what, input, help));
+    let rule = crate::household::StreakRule {
+        every: num(every)?,
+        percent: num(percent)?,
+        cap_percent: num(cap)?,
+    };
+    if !(1..=365).contains(&rule.every) || rule.percent > 100 || rule.cap_percent > 500 {
+        return Err(err(what, input, help));
+    }
+    Ok(rule)
+}
+
+/// Parses quiet hours `HH:MM-HH:MM` (they may wrap past midnight), or `off`.
+pub fn parse_quiet(
+    input: &str,
+) -> Result<Option<(chrono::NaiveTime, chrono::NaiveTime)>, SpecError> {
+    let what = "quiet hours";
+    let help = "expected HH:MM-HH:MM (e.g. 21:00-07:00) or off";
+    let s = input.trim();
+    if s.eq_ignore_ascii_case("off") {
+        return Ok(None);
+    }
+    let (from, to) = s.split_once('-').ok_or_else(|| err(what, input, help))?;
+    let time = |t: &str| {
+        let t = t.trim();
+        if t.len() != 5 {
+            return Err(err(what, input, help));
+        }
+        chrono::NaiveTime::parse_from_str(t, "%H:%M").map_err(|_| err(what, input, help))
+    };
+    Ok(Some((time(from)?, time(to)?)))
+}

@@ -161,3 +161,47 @@ fn missed_specs() {
         }
     });
 }
+
+#[test]
+fn streak_rules_and_quiet_hours() {
+    use crate::household::StreakRule;
+    use crate::spec::{parse_quiet, parse_streak};
+    assert_eq!(
+        parse_streak("7:10:50"),
+        Ok(StreakRule {
+            every: 7,
+            percent: 10,
+            cap_percent: 50
+        })
+    );
+    assert_eq!(
+        parse_streak("3:5:20"),
+        Ok(StreakRule {
+            every: 3,
+            percent: 5,
+            cap_percent: 20
+        })
+    );
+    for bad in [
+        "",
+        "7",
+        "7:10",
+        "0:10:50",
+        "7:101:50",
+        "7:10:501",
+        "a:b:c",
+        "7:10:50:1",
+    ] {
+        let e = parse_streak(bad).expect_err(bad);
+        assert!(e.to_string().contains("EVERY:PERCENT:CAP"), "{bad}: {e}");
+    }
+    let t = |s| chrono::NaiveTime::parse_from_str(s, "%H:%M").unwrap();
+    assert_eq!(
+        parse_quiet("21:00-07:00"),
+        Ok(Some((t("21:00"), t("07:00"))))
+    );
+    assert_eq!(parse_quiet("off"), Ok(None));
+    for bad in ["21:00", "9:00-07:00", "25:00-07:00", "21:00-7", "soon"] {
+        assert!(parse_quiet(bad).is_err(), "{bad}");
+    }
+}
