@@ -186,9 +186,22 @@ fn malformed_assign_missed_and_time() {
         ("--at", "07:60", "invalid time '07:60': expected HH:MM"),
         ("--at", "7pm", "invalid time '7pm': expected HH:MM"),
         ("--at", "", "invalid time '': expected HH:MM"),
+        ("--at", "7:5", "invalid time '7:5': expected HH:MM"),
     ] {
         r.check(&chore_x(&[flag, value]), &[why]);
     }
+    r.check(
+        &[
+            "chore",
+            "add",
+            "X",
+            "--points",
+            "1",
+            "--every",
+            "week:mon,monday",
+        ],
+        &["Monday is named twice"],
+    );
     r.check(
         &[
             "chore",

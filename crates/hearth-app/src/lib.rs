@@ -567,7 +567,9 @@ impl App {
             .as_deref()
             .map(|t| {
                 NaiveTime::parse_from_str(t, "%H:%M")
-                    .map_err(|_| invalid(format!("invalid time '{t}': expected HH:MM")))
+                    .ok()
+                    .filter(|_| t.len() == 5)
+                    .ok_or_else(|| invalid(format!("invalid time '{t}': expected HH:MM")))
             })
             .transpose()?;
         let assign = spec::parse_assign(input.assign.as_deref().unwrap_or("anyone"))?;

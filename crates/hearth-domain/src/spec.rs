@@ -63,6 +63,17 @@ pub fn parse_every(input: &str) -> Result<Recurrence, SpecError> {
                         .ok_or_else(|| err(EVERY, input, format!("'{d}' is not a weekday")))
                 })
                 .collect::<Result<Vec<_>, _>>()?;
+            let mut seen = std::collections::BTreeSet::new();
+            if let Some(dup) = weekdays
+                .iter()
+                .find(|w| !seen.insert(w.num_days_from_monday()))
+            {
+                return Err(err(
+                    EVERY,
+                    input,
+                    format!("{} is named twice", weekday_name(*dup)),
+                ));
+            }
             Recurrence::Weeks { every, weekdays }
         }
         "month" => {

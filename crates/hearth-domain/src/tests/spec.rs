@@ -205,3 +205,12 @@ fn streak_rules_and_quiet_hours() {
         assert!(parse_quiet(bad).is_err(), "{bad}");
     }
 }
+
+#[test]
+fn a_weekday_named_twice_is_refused() {
+    let e = crate::spec::parse_every("week:mon,tue,monday").unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "invalid recurrence 'week:mon,tue,monday': Monday is named twice"
+    );
+}
