@@ -15,7 +15,7 @@ use hearth_domain::ledger::{
 };
 use hearth_domain::occurrence::{DailyPoints, LedgerFacts, Occurrence, occurrences_until};
 use hearth_domain::time::{local_date, period_of};
-use hearth_domain::{ChoreId, Household, MemberId};
+use hearth_domain::{ChoreId, Household, MemberId, OccurrenceState};
 
 /// Completion facts of one month's ledger.
 #[derive(Default)]
@@ -277,6 +277,26 @@ pub(crate) fn iso_week(date: NaiveDate) -> String {
 }
 
 impl Derived<'_> {
+    /// What a day's list shows, with each occurrence's state at `now`: the
+    /// occurrences due that day and, when the day is today, earlier ones still
+    /// overdue. (Earlier occurrences that expire, under the skip policy, are
+    /// past: their state is not even looked up.)
+    pub fn day_list(
+        &self,
+        date: NaiveDate,
+        today: NaiveDate,
+        now: DateTime<Utc>,
+    ) -> Vec<(&Occurrence, OccurrenceState)> {
+        let earlier = |o: &Occurrence| date == today && o.due_date < date;
+        self.occurrences
+            .values()
+            .flat_map(|v| v.iter())
+            .filter(|o| o.due_date == date || (earlier(o) && o.expires_at.is_none()))
+            .map(|o| (o, o.state(self.facts.status(&o.key), now)))
+            .filter(|(o, state)| o.due_date == date || *state == OccurrenceState::Overdue)
+            .collect()
+    }
+
     pub fn outcome(&self, id: &str) -> Option<RedemptionOutcome> {
         self.results
             .values()

@@ -28,7 +28,7 @@ use hearth_domain::{
     Chore, ChoreId, DeviceId, Household, Member, MemberId, MissedPolicy, OccurrenceState, Reward,
     RewardId, Role,
 };
-use hearth_store::{BalanceRow, Store, StoreError};
+use hearth_store::{BalanceRow, EntryRow, Store, StoreError};
 use sha2::{Digest, Sha256};
 use tokio::sync::{Mutex, broadcast};
 
@@ -684,67 +684,61 @@ impl App {
         let now = self.now();
         let mut inner = self.inner.lock().await;
         inner.catch_up_read().await?;
-        let loaded = inner.load_all().await?;
+        inner.load_all().await?;
+        let Inner {
+            loaded,
+            occurrences,
+            cache,
+            ..
+        } = &mut *inner;
+        let loaded = loaded.as_mut().ok_or(AppError::NotInitialized)?;
+        let keys = project::period_keys(loaded);
+        let loaded = &*loaded;
         let h = &loaded.household;
         let member = member
             .map(|m| h.member(m).ok_or_else(|| not_found("member", m)))
             .transpose()?;
         let today = local_date(h.settings.timezone, now);
         let date = date.unwrap_or(today);
-        let (derived, _) = derive(
-            &loaded.inputs(),
-            &mut derive::OccurrenceCache::default(),
-            &BTreeMap::new(),
-            &BTreeMap::new(),
-            now,
-            date,
-        );
+        // Another day's list walks the chores to that day; today's uses the
+        // occurrences the projections keep.
+        let mut other_day = derive::OccurrenceCache::default();
+        let occurrences = if date == today {
+            occurrences
+        } else {
+            &mut other_day
+        };
+        let (derived, _) = derive(&loaded.inputs(), occurrences, &keys, cache, now, date);
         let mut out = Vec::new();
-        for chore in h.chores.values().filter(|c| !c.archived) {
-            for occ in derived
-                .occurrences
-                .get(&chore.id)
-                .into_iter()
-                .flat_map(|v| v.iter())
+        for (occ, state) in derived.day_list(date, today, now) {
+            let Some(chore) = h.chores.get(&occ.chore) else {
+                continue;
+            };
+            if let Some(m) = member
+                && occ.assignee.as_ref().is_some_and(|a| a != &m.id)
             {
-                if let Some(m) = member
-                    && occ.assignee.as_ref().is_some_and(|a| a != &m.id)
-                {
-                    continue;
-                }
-                let may_show = occ.due_date == date
-                    || (date == today && occ.due_date < date && occ.expires_at.is_none());
-                if !may_show {
-                    continue;
-                }
-                let status = derived.facts.status(&occ.key);
-                let state = occ.state(status, now);
-                let show = occ.due_date == date
-                    || (date == today && occ.due_date < date && state == OccurrenceState::Overdue);
-                if !show {
-                    continue;
-                }
-                let completion = loaded
-                    .ledgers
-                    .get(&period_of(occ.due_date))
-                    .and_then(|l| l.completions.iter().find(|c| c.key == occ.key))
-                    .filter(|c| c.status().is_active());
-                out.push(OccurrenceView {
-                    key: occ.key.clone(),
-                    chore_id: chore.id.to_string(),
-                    title: chore.title.clone(),
-                    points: chore.points,
-                    due_date: occ.due_date,
-                    due_time: chore
-                        .schedule
-                        .due_time
-                        .map(|t| t.format("%H:%M").to_string()),
-                    due_at: occ.due_at,
-                    assignee: occ.assignee.as_ref().map(|a| member_name(h, a)),
-                    status: state.as_str().to_owned(),
-                    done_by: completion.map(|c| member_name(h, &c.member)),
-                });
+                continue;
             }
+            let completion = loaded
+                .ledgers
+                .get(&period_of(occ.due_date))
+                .and_then(|l| l.completions.iter().find(|c| c.key == occ.key))
+                .filter(|c| c.status().is_active());
+            out.push(OccurrenceView {
+                key: occ.key.clone(),
+                chore_id: chore.id.to_string(),
+                title: chore.title.clone(),
+                points: chore.points,
+                due_date: occ.due_date,
+                due_time: chore
+                    .schedule
+                    .due_time
+                    .map(|t| t.format("%H:%M").to_string()),
+                due_at: occ.due_at,
+                assignee: occ.assignee.as_ref().map(|a| member_name(h, a)),
+                status: state.as_str().to_owned(),
+                done_by: completion.map(|c| member_name(h, &c.member)),
+            });
         }
         out.sort_by(|a, b| (a.due_at, &a.title, &a.key).cmp(&(b.due_at, &b.title, &b.key)));
         Ok(out)
@@ -1208,11 +1202,14 @@ impl App {
                 Ok(adj)
             })
             .await?;
-        let history = self.history(None, 100_000).await?;
-        history
-            .into_iter()
-            .find(|h| h.kind == "adjustment" && h.entry == adj.id)
-            .ok_or_else(|| not_found("adjustment", &adj.id))
+        let mut inner = self.inner.lock().await;
+        let row = inner
+            .store
+            .entry("adjustment", &adj.id)
+            .await?
+            .ok_or_else(|| not_found("adjustment", &adj.id))?;
+        let loaded = inner.load().await?;
+        Ok(history_view(&loaded.household, row))
     }
 
     /// Balances from the projection: no document is read.
@@ -1277,24 +1274,11 @@ impl App {
                     .ok_or_else(|| not_found("member", m))
             })
             .transpose()?;
-        let names: BTreeMap<String, String> = loaded
-            .household
-            .members
-            .values()
-            .map(|m| (m.id.to_string(), m.name.clone()))
-            .collect();
         let rows = inner.store.entries(member_id.as_deref(), limit).await?;
+        let loaded = inner.load().await?;
         Ok(rows
             .into_iter()
-            .map(|r| HistoryView {
-                member: names.get(&r.member_id).cloned().unwrap_or(r.member_id),
-                at: DateTime::from_timestamp_millis(r.at).unwrap_or_default(),
-                detail: serde_json::from_str(&r.detail).unwrap_or_default(),
-                kind: r.kind,
-                entry: r.entry,
-                status: r.status,
-                points: r.points,
-            })
+            .map(|r| history_view(&loaded.household, r))
             .collect())
     }
 
@@ -1701,17 +1685,20 @@ impl Inner {
     }
 
     /// The ledger's state now and every redemption's outcome.
+    /// Uses the same caches as the projections, so closed months are not
+    /// walked again.
     async fn derive_now(&mut self, now: DateTime<Utc>) -> Result<Summary> {
-        let loaded = self.load_all().await?;
+        self.load_all().await?;
+        let Inner {
+            loaded,
+            occurrences,
+            cache,
+            ..
+        } = self;
+        let loaded = loaded.as_mut().ok_or(AppError::NotInitialized)?;
+        let keys = project::period_keys(loaded);
         let today = local_date(loaded.household.settings.timezone, now);
-        let (derived, _) = derive(
-            &loaded.inputs(),
-            &mut derive::OccurrenceCache::default(),
-            &BTreeMap::new(),
-            &BTreeMap::new(),
-            now,
-            today,
-        );
+        let (derived, _) = derive(&loaded.inputs(), occurrences, &keys, cache, now, today);
         Ok(Summary {
             outcomes: derived
                 .results
@@ -1971,6 +1958,18 @@ fn household_view(
             .settings
             .quiet_hours
             .map(|(a, b)| format!("{}-{}", a.format("%H:%M"), b.format("%H:%M"))),
+    }
+}
+
+fn history_view(h: &Household, r: EntryRow) -> HistoryView {
+    HistoryView {
+        member: member_name(h, &MemberId(r.member_id)),
+        at: DateTime::from_timestamp_millis(r.at).unwrap_or_default(),
+        detail: serde_json::from_str(&r.detail).unwrap_or_default(),
+        kind: r.kind,
+        entry: r.entry,
+        status: r.status,
+        points: r.points,
     }
 }
 

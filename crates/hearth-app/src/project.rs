@@ -8,7 +8,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use hearth_domain::ledger::{PeriodLedger, RedemptionOutcome};
 use hearth_domain::occurrence::parse_occurrence_key;
 use hearth_domain::time::local_date;
-use hearth_domain::{ChoreId, Household, MemberId, OccurrenceState};
+use hearth_domain::{ChoreId, Household, MemberId};
 use hearth_store::{BalanceRow, EntryRow, WeekRow};
 use sha2::{Digest, Sha256};
 
@@ -198,30 +198,23 @@ pub(crate) async fn project(
             .get(c)
             .map_or_else(|| c.to_string(), |c| c.title.clone())
     };
-    let mut today_rows = Vec::new();
-    for occs in derived.occurrences.values() {
-        // Earlier occurrences that expire (skip policy) are past; only
-        // today's and open overdue ones can show.
-        for o in occs
-            .iter()
-            .filter(|o| o.due_date == today || (o.due_date < today && o.expires_at.is_none()))
-        {
-            let state = o.state(derived.facts.status(&o.key), now);
-            if o.due_date == today || (o.due_date < today && state == OccurrenceState::Overdue) {
-                today_rows.push((
-                    o.key.clone(),
-                    o.due_date.to_string(),
-                    serde_json::json!({
-                        "chore": title(&o.chore),
-                        "assignee": o.assignee.as_ref().map(|a| member_name(h, a)),
-                        "due_at": o.due_at,
-                        "status": state.as_str(),
-                    })
-                    .to_string(),
-                ));
-            }
-        }
-    }
+    let today_rows: Vec<(String, String, String)> = derived
+        .day_list(today, today, now)
+        .into_iter()
+        .map(|(o, state)| {
+            (
+                o.key.clone(),
+                o.due_date.to_string(),
+                serde_json::json!({
+                    "chore": title(&o.chore),
+                    "assignee": o.assignee.as_ref().map(|a| member_name(h, a)),
+                    "due_at": o.due_at,
+                    "status": state.as_str(),
+                })
+                .to_string(),
+            )
+        })
+        .collect();
     // Only today's rows that changed.
     let new_today: BTreeMap<String, (String, String)> = today_rows
         .into_iter()

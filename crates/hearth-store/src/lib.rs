@@ -230,6 +230,19 @@ impl Store {
         Ok(rows.into_iter().map(balance_row).collect())
     }
 
+    /// One history row.
+    pub async fn entry(&mut self, kind: &str, entry: &str) -> Result<Option<EntryRow>> {
+        let row = sqlx::query(
+            "SELECT kind, entry, member_id, at, status, points, detail FROM proj_entry
+             WHERE kind = ? AND entry = ?",
+        )
+        .bind(kind)
+        .bind(entry)
+        .fetch_optional(&mut self.conn)
+        .await?;
+        Ok(row.map(entry_row))
+    }
+
     /// History, newest first.
     pub async fn entries(&mut self, member: Option<&str>, limit: i64) -> Result<Vec<EntryRow>> {
         let rows = sqlx::query(
