@@ -15,6 +15,8 @@ use std::sync::OnceLock;
 use serde_json::Value;
 use tempfile::TempDir;
 
+pub mod server;
+
 /// The `hearth` binary under test.
 pub fn hearth_bin() -> &'static Path {
     static BIN: OnceLock<PathBuf> = OnceLock::new();

@@ -36,6 +36,7 @@ mod derive;
 #[doc(hidden)]
 pub mod fixtures;
 mod project;
+pub mod sync;
 pub mod views;
 
 use derive::{CachedPeriod, Derived, derive};
@@ -62,6 +63,12 @@ pub enum AppError {
     Doc(#[from] DocError),
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// The sync server cannot be reached.
+    #[error("{0}")]
+    Unreachable(String),
+    /// The sync server said no.
+    #[error("{message}")]
+    Server { code: String, message: String },
 }
 
 impl AppError {
@@ -77,6 +84,8 @@ impl AppError {
             AppError::Doc(DocError::NewerSchema { .. }) => "newer_schema",
             AppError::Doc(_) => "document",
             AppError::Store(_) => "store",
+            AppError::Unreachable(_) => "unreachable",
+            AppError::Server { .. } => "server",
         }
     }
 }
@@ -229,7 +238,7 @@ struct Inner {
 /// Incremental chunks a document collects before it is compacted.
 const COMPACT_AFTER: usize = 64;
 
-const META_HOUSEHOLD: &str = "household";
+pub(crate) const META_HOUSEHOLD: &str = "household";
 const META_MEMBER: &str = "member";
 const META_VALID_UNTIL: &str = "projections_valid_until";
 
@@ -1741,7 +1750,12 @@ impl Inner {
 
         // Who is acting.
         let default_member = tx.meta(META_MEMBER).await?;
-        let me = resolve_actor(&loaded.household, actor, default_member.as_deref())?.clone();
+        let mut me = resolve_actor(&loaded.household, actor, default_member.as_deref())?.clone();
+        // On a child's device everyone acts with a child's permissions: the
+        // server would refuse anything more, and the edit would never leave.
+        if tx.meta(sync::META_ROLE).await?.as_deref() == Some("child") {
+            me.role = Role::Child;
+        }
 
         let mut writer = Writer {
             loaded,
@@ -1787,40 +1801,53 @@ impl Inner {
         for id in &touched {
             let slot = loaded.slots.get_mut(id).expect("touched docs have slots");
             slot.doc.commit(now.timestamp());
-            let kind = match slot.doc.kind() {
-                DocKind::Household => "household",
-                DocKind::Ledger => "ledger",
-            };
-            let doc_id = id.to_string();
-            if new_docs.contains(id) {
-                tx.ensure_doc(&doc_id, kind, slot.period.as_deref()).await?;
-            }
-            let chunk = slot.doc.save_incremental();
-            if let Some(seq) = tx.put_chunk(&doc_id, &chunk).await? {
-                slot.last_seq = seq;
-                slot.incremental += 1;
-            }
-            if slot.incremental > COMPACT_AFTER {
-                let snapshot = slot.doc.save();
-                slot.last_seq = tx.compact(&doc_id, &snapshot, slot.last_seq).await?;
-                slot.incremental = 0;
-            }
-            match (slot.period.clone(), slot.doc.kind()) {
-                (Some(p), DocKind::Ledger) => {
-                    let ledger = slot.doc.ledger()?;
-                    loaded.set_ledger(&p, ledger);
-                }
-                _ => {
-                    let household = slot.doc.household()?;
-                    loaded.set_household(household);
-                }
-            }
+            store_doc(&mut tx, loaded, *id, new_docs.contains(id)).await?;
         }
         let events = project(&mut tx, loaded, entries, weeks, cache, occurrences, now).await?;
         *known_seq = tx.max_seq().await?;
         tx.commit().await?;
         Ok((value, events))
     }
+}
+
+/// Stores a document's unsaved changes as a chunk (compacting when it has
+/// collected enough) and refreshes what `loaded` derives from it.
+async fn store_doc(
+    tx: &mut hearth_store::Tx<'_>,
+    loaded: &mut Loaded,
+    id: DocId,
+    new: bool,
+) -> Result<()> {
+    let slot = loaded.slots.get_mut(&id).expect("stored docs have slots");
+    let kind = match slot.doc.kind() {
+        DocKind::Household => "household",
+        DocKind::Ledger => "ledger",
+    };
+    let doc_id = id.to_string();
+    if new {
+        tx.ensure_doc(&doc_id, kind, slot.period.as_deref()).await?;
+    }
+    let chunk = slot.doc.save_incremental();
+    if let Some(seq) = tx.put_chunk(&doc_id, &chunk).await? {
+        slot.last_seq = seq;
+        slot.incremental += 1;
+    }
+    if slot.incremental > COMPACT_AFTER {
+        let snapshot = slot.doc.save();
+        slot.last_seq = tx.compact(&doc_id, &snapshot, slot.last_seq).await?;
+        slot.incremental = 0;
+    }
+    match (slot.period.clone(), slot.doc.kind()) {
+        (Some(p), DocKind::Ledger) => {
+            let ledger = slot.doc.ledger()?;
+            loaded.set_ledger(&p, ledger);
+        }
+        _ => {
+            let household = slot.doc.household()?;
+            loaded.set_household(household);
+        }
+    }
+    Ok(())
 }
 
 /// Applies whatever other processes wrote since this one last looked.

@@ -149,6 +149,38 @@ enum Command {
     Compact,
     /// Rebuild every view from the documents.
     Rematerialize,
+    /// Register this household on a sync server; this device becomes a parent device there.
+    Connect {
+        /// The server, e.g. https://hearth.example.org or http://127.0.0.1:8787.
+        #[arg(long)]
+        server: String,
+    },
+    /// Print an invite code for a new device (parent devices only).
+    Invite {
+        #[arg(long, value_enum)]
+        role: RoleArg,
+    },
+    /// Pair this (empty) data dir with a household on a server and pull it.
+    Join {
+        #[arg(long)]
+        server: String,
+        #[arg(long)]
+        code: String,
+    },
+    /// Sync with the server until up to date, then exit; --watch stays connected.
+    Sync {
+        #[arg(long)]
+        watch: bool,
+        /// Give up after this many seconds (one sync only).
+        #[arg(long, default_value_t = 60)]
+        timeout: u64,
+    },
+    /// Sync status: server, online/offline, last synced, pending changes.
+    Status,
+    /// The household's devices on the server.
+    Devices,
+    /// Remove a device from the household (parent devices only).
+    Revoke { device: String },
     /// Create a small demo household and show it.
     Demo,
     /// Make edits in a loop, printing `ack <edit>` once each is durable (the
@@ -755,6 +787,109 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             app.rematerialize().await?;
             if !out.json {
                 println!("rebuilt every view");
+            }
+        }
+        Command::Connect { server } => {
+            let link = app.connect_server(&server).await?;
+            out.show(&link, |l| {
+                format!(
+                    "connected to {} as parent device {}\nrun `hearth sync` to upload the household, `hearth invite --role child` to add devices",
+                    l.server, l.device_id
+                )
+            })?;
+        }
+        Command::Invite { role } => {
+            let role = match role {
+                RoleArg::Parent => "parent",
+                RoleArg::Child => "child",
+            };
+            let invite = app.invite(role).await?;
+            out.show(&invite, |i| {
+                let minutes = (i.expires_at - app.now().timestamp_millis()).max(0) / 60_000;
+                format!(
+                    "{}\n(a {} device; valid for {} minutes, once: `hearth join --server URL --code {}`)",
+                    i.code, i.role, minutes, i.code
+                )
+            })?;
+        }
+        Command::Join { server, code } => {
+            let link = app.join_server(&server, &code).await?;
+            let report = app.sync_once(std::time::Duration::from_secs(120)).await?;
+            out.show(&link, |l| {
+                format!(
+                    "joined as {} device {}; pulled {} documents",
+                    l.role, l.device_id, report.documents
+                )
+            })?;
+        }
+        Command::Sync {
+            watch: false,
+            timeout,
+        } => {
+            let report = app
+                .sync_once(std::time::Duration::from_secs(timeout))
+                .await?;
+            out.show(&report, |r| {
+                format!(
+                    "up to date ({} documents; {} received, {} sent)",
+                    r.documents, r.received, r.sent
+                )
+            })?;
+        }
+        Command::Sync { watch: true, .. } => {
+            let json = out.json;
+            app.sync_watch(|event| match event {
+                hearth_app::sync::WatchEvent::Connecting if !json => eprintln!("connecting..."),
+                hearth_app::sync::WatchEvent::Offline(why) => eprintln!("offline: {why}"),
+                hearth_app::sync::WatchEvent::Synced(r) if !json => {
+                    eprintln!("synced: {} received, {} sent", r.received, r.sent)
+                }
+                _ => {}
+            })
+            .await?;
+        }
+        Command::Status => {
+            let status = app.sync_status(true).await?;
+            out.show(&status, |s| match &s.server {
+                None => "not connected to a sync server (local only)".to_owned(),
+                Some(server) => format!(
+                    "server: {server} ({})\ndevice: {} ({})\nlast synced: {}\npending changes: {}",
+                    if s.online { "online" } else { "offline" },
+                    s.device_id.as_deref().unwrap_or("?"),
+                    s.role.as_deref().unwrap_or("?"),
+                    s.last_synced_at
+                        .map_or_else(|| "never".to_owned(), |t| t.to_rfc3339()),
+                    s.pending_changes
+                ),
+            })?;
+        }
+        Command::Devices => {
+            let devices = app.devices().await?;
+            out.show(&devices, |ds| {
+                ds.iter()
+                    .map(|d| {
+                        format!(
+                            "{}  {:<20} {:<6} {}{}\n",
+                            d.id,
+                            d.name,
+                            d.role,
+                            if d.revoked {
+                                "revoked"
+                            } else if d.connected {
+                                "online"
+                            } else {
+                                "offline"
+                            },
+                            ""
+                        )
+                    })
+                    .collect()
+            })?;
+        }
+        Command::Revoke { device } => {
+            app.revoke(&device).await?;
+            if !out.json {
+                println!("revoked {device}");
             }
         }
         Command::Demo => demo::run(&app, out.json).await?,

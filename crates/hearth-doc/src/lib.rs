@@ -20,6 +20,7 @@ use sha2::{Digest, Sha256};
 mod fields;
 pub mod household;
 pub mod ledger;
+pub mod policy;
 
 pub use automerge;
 
@@ -153,6 +154,28 @@ impl Doc {
         let am = AutoCommit::load(bytes)?.with_actor(actor);
         let kind = check_schema(&am)?;
         Ok(Doc { am, id, kind })
+    }
+
+    /// A document received whole from another device: checked like a
+    /// loaded one.
+    pub fn from_automerge(id: DocId, am: AutoCommit, actor: ActorId) -> Result<Self, DocError> {
+        let am = am.with_actor(actor);
+        let kind = check_schema(&am)?;
+        Ok(Doc { am, id, kind })
+    }
+
+    /// The month a ledger document covers.
+    pub fn period(&self) -> Option<String> {
+        match self.am.get(automerge::ROOT, "period") {
+            Ok(Some((automerge::Value::Scalar(s), _))) => s.as_str().map(str::to_owned),
+            _ => None,
+        }
+    }
+
+    /// Whether every change is still readable under this schema (after
+    /// changes arrived through sync rather than [`Doc::apply`]).
+    pub fn check(&self) -> Result<(), DocError> {
+        check_schema(&self.am).map(|_| ())
     }
 
     pub fn id(&self) -> DocId {

@@ -204,6 +204,23 @@ impl Store {
         chunks(&mut self.conn, doc_id, after_seq).await
     }
 
+    /// Every document's persisted sync state.
+    pub async fn sync_states(&mut self) -> Result<Vec<(String, Vec<u8>)>> {
+        let rows = sqlx::query_as("SELECT doc_id, state FROM sync_state")
+            .fetch_all(&mut self.conn)
+            .await?;
+        Ok(rows)
+    }
+
+    pub async fn set_meta(&mut self, key: &str, value: &str) -> Result<()> {
+        sqlx::query("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value")
+            .bind(key)
+            .bind(value)
+            .execute(&mut self.conn)
+            .await?;
+        Ok(())
+    }
+
     /// Storage used by a document.
     pub async fn doc_size(&mut self, doc_id: &str) -> Result<DocSize> {
         let row = sqlx::query(
@@ -377,6 +394,26 @@ impl Tx<'_> {
                 .fetch_one(&mut *self.tx)
                 .await?,
         )
+    }
+
+    /// Replaces the persisted sync states of the given documents.
+    pub async fn put_sync_states(&mut self, states: &[(String, Vec<u8>)]) -> Result<()> {
+        for (doc_id, state) in states {
+            sqlx::query("INSERT INTO sync_state (doc_id, state) VALUES (?, ?) ON CONFLICT (doc_id) DO UPDATE SET state = excluded.state")
+                .bind(doc_id)
+                .bind(state)
+                .execute(&mut *self.tx)
+                .await?;
+        }
+        Ok(())
+    }
+
+    pub async fn delete_meta(&mut self, key: &str) -> Result<()> {
+        sqlx::query("DELETE FROM meta WHERE key = ?")
+            .bind(key)
+            .execute(&mut *self.tx)
+            .await?;
+        Ok(())
     }
 
     pub async fn doc_rows(&mut self) -> Result<Vec<DocRow>> {

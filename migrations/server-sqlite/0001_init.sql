@@ -1,0 +1,46 @@
+-- The sync server's storage (SQLite, the embedded default).
+-- Every document belongs to one household: (household_id, doc_id) is the
+-- key, so a household never sees another's documents, whatever ids it knows.
+
+CREATE TABLE households (
+    id          TEXT    PRIMARY KEY,
+    name        TEXT    NOT NULL,
+    created_at  INTEGER NOT NULL
+);
+
+-- Device tokens are stored only as SHA-256 hashes.
+CREATE TABLE devices (
+    id            TEXT    PRIMARY KEY,
+    household_id  TEXT    NOT NULL REFERENCES households (id),
+    name          TEXT    NOT NULL,
+    role          TEXT    NOT NULL CHECK (role IN ('parent', 'child')),
+    token_hash    BLOB    NOT NULL UNIQUE,
+    created_at    INTEGER NOT NULL,
+    last_seen_at  INTEGER,
+    revoked_at    INTEGER
+);
+CREATE INDEX devices_household ON devices (household_id);
+
+-- Invite codes: hashed, single use, short-lived, carrying the role.
+CREATE TABLE invites (
+    code_hash     BLOB    PRIMARY KEY,
+    household_id  TEXT    NOT NULL REFERENCES households (id),
+    role          TEXT    NOT NULL CHECK (role IN ('parent', 'child')),
+    created_by    TEXT    NOT NULL,
+    expires_at    INTEGER NOT NULL,
+    used_at       INTEGER,
+    used_by       TEXT
+);
+
+-- Each document is a snapshot plus change chunks, content-addressed.
+-- Compaction inserts the new snapshot before deleting what it replaces.
+CREATE TABLE chunks (
+    seq           INTEGER PRIMARY KEY AUTOINCREMENT,
+    household_id  TEXT    NOT NULL REFERENCES households (id),
+    doc_id        TEXT    NOT NULL,
+    hash          BLOB    NOT NULL,
+    kind          TEXT    NOT NULL CHECK (kind IN ('snapshot', 'incremental')),
+    data          BLOB    NOT NULL,
+    UNIQUE (household_id, doc_id, hash)
+);
+CREATE INDEX chunks_doc ON chunks (household_id, doc_id, seq);
