@@ -4,7 +4,7 @@
 set -euo pipefail
 
 need_apt=()
-for pkg in build-essential pkg-config; do
+for pkg in build-essential pkg-config postgresql-client; do
     dpkg -s "$pkg" >/dev/null 2>&1 || need_apt+=("$pkg")
 done
 if [ ${#need_apt[@]} -gt 0 ]; then
@@ -20,4 +20,16 @@ fi
 if ! cargo nextest --version >/dev/null 2>&1; then
     echo "setup: installing cargo-nextest"
     cargo install cargo-nextest --locked
+fi
+
+# The stock automerge-repo JavaScript client, for the interoperability test.
+if ! command -v node >/dev/null 2>&1; then
+    echo "setup: installing Node.js"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends nodejs npm
+fi
+here="$(cd "$(dirname "$0")/.." && pwd)"
+if [ ! -d "$here/tests/node/node_modules/@automerge/automerge-repo" ]; then
+    echo "setup: installing the Node packages of tests/node"
+    (cd "$here/tests/node" && npm ci --no-audit --no-fund --loglevel=error)
 fi

@@ -8,6 +8,13 @@ bash scripts/setup.sh
 # 10,000 property-test cases in CI; set more for a longer soak.
 export HEARTH_PROPTEST_CASES="${HEARTH_PROPTEST_CASES:-10000}"
 
+# The PostgreSQL tests create their own databases on this server.
+export HEARTH_TEST_POSTGRES="${HEARTH_TEST_POSTGRES:-postgres://postgres@127.0.0.1:5432/test}"
+if ! psql "$HEARTH_TEST_POSTGRES" -qAtc 'SELECT 1' >/dev/null 2>&1; then
+    echo "test: PostgreSQL is not reachable at $HEARTH_TEST_POSTGRES (set HEARTH_TEST_POSTGRES)" >&2
+    exit 1
+fi
+
 cargo fmt --all -- --check
 cargo clippy --workspace --all-targets --locked -- -D warnings
 cargo build --workspace --locked

@@ -15,6 +15,7 @@ use std::sync::OnceLock;
 use serde_json::Value;
 use tempfile::TempDir;
 
+pub mod raw;
 pub mod server;
 
 /// The `hearth` binary under test.

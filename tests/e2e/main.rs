@@ -4,4 +4,5 @@
 mod bad_input;
 mod cli;
 mod crash;
+mod server;
 mod sync;

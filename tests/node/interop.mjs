@@ -61,7 +61,7 @@ try {
   // Rejects with "Document automerge:… is unavailable" when the server answers
   // doc-unavailable, or when no server peer turned up within the adapter's 1 s.
   const handle = await repo.find(docUrl)
-  console.log(`DOC ${JSON.stringify(handle.doc())}`)
+  console.log(`DOC ${JSON.stringify(handle.doc(), (_, v) => (typeof v === "bigint" ? Number(v) : v))}`)
 
   if (puts.length > 0) {
     // Every sync message the server sends updates our sync state with its heads

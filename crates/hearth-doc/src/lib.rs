@@ -205,18 +205,7 @@ impl Doc {
     /// document unreadable (a newer schema) is refused and leaves the
     /// document as it was.
     pub fn apply(&mut self, bytes: &[u8]) -> Result<(), DocError> {
-        // Automerge loads what it can of a damaged chunk; a chunk must be
-        // whole, so parse it strictly first. (Parsed alone, a chunk of
-        // changes lacks its dependencies: that is expected here.)
-        match automerge::Automerge::load_with_options(
-            bytes,
-            automerge::LoadOptions::new()
-                .on_partial_load(automerge::OnPartialLoad::Error)
-                .verification_mode(automerge::VerificationMode::DontCheck),
-        ) {
-            Ok(_) | Err(automerge::AutomergeError::MissingDeps) => {}
-            Err(e) => return Err(e.into()),
-        }
+        check_chunk(bytes)?;
         let mut trial = self.am.fork();
         trial.load_incremental(bytes)?;
         check_schema(&trial)?;
@@ -249,6 +238,21 @@ impl Doc {
 }
 
 /// Checks the schema version and kind at the root.
+/// Parses a chunk (a document or changes) strictly: Automerge loads what it
+/// can of a damaged chunk, and a chunk must be whole. (Parsed alone, a
+/// chunk of changes lacks its dependencies: that is expected here.)
+pub fn check_chunk(bytes: &[u8]) -> Result<(), DocError> {
+    match automerge::Automerge::load_with_options(
+        bytes,
+        automerge::LoadOptions::new()
+            .on_partial_load(automerge::OnPartialLoad::Error)
+            .verification_mode(automerge::VerificationMode::DontCheck),
+    ) {
+        Ok(_) | Err(automerge::AutomergeError::MissingDeps) => Ok(()),
+        Err(e) => Err(e.into()),
+    }
+}
+
 fn check_schema(am: &AutoCommit) -> Result<DocKind, DocError> {
     let schema = match am.get(automerge::ROOT, "schema")? {
         Some((Value::Scalar(s), _)) => match s.as_ref() {

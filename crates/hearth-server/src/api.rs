@@ -575,7 +575,20 @@ async fn sync(
     Query(query): Query<HashMap<String, String>>,
     ws: WebSocketUpgrade,
 ) -> ApiResult<Response> {
-    let device = authenticate(&server, &headers, &query).await?;
+    let device = match authenticate(&server, &headers, &query).await {
+        Ok(device) => device,
+        // Browsers' and stock automerge-repo clients' WebSockets cannot read
+        // an HTTP error (Node's even crashes on one): they pass the token in
+        // the URL, and hear why they are refused as a protocol `error`.
+        Err(e)
+            if e.status == StatusCode::UNAUTHORIZED
+                && headers.get(header::AUTHORIZATION).is_none()
+                && query.contains_key("token") =>
+        {
+            return Ok(ws.on_upgrade(move |socket| crate::conn::refuse(socket, e.message)));
+        }
+        Err(e) => return Err(e),
+    };
     if *server.shutdown.borrow() {
         return Err(ApiError::new(
             StatusCode::SERVICE_UNAVAILABLE,

@@ -115,6 +115,26 @@ pub async fn run(server: Arc<Server>, mut socket: WebSocket, device: DeviceRow) 
     tracing::info!(device = %conn.device.id, conn = conn.id, "device disconnected");
 }
 
+/// Tells a client that cannot read HTTP errors why it is refused, then
+/// closes.
+pub async fn refuse(mut socket: WebSocket, reason: String) {
+    let _ = socket
+        .send(WsMessage::Binary(
+            Message::Error {
+                message: reason.clone(),
+            }
+            .encode()
+            .into(),
+        ))
+        .await;
+    let _ = socket
+        .send(WsMessage::Close(Some(CloseFrame {
+            code: CLOSE_POLICY,
+            reason: reason.chars().take(100).collect::<String>().into(),
+        })))
+        .await;
+}
+
 impl Conn {
     async fn send(&self, socket: &mut WebSocket, message: Message) -> Result<(), Close> {
         let bytes = message.encode();

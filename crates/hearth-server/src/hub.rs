@@ -326,6 +326,9 @@ impl Hub {
         request: bool,
     ) -> Result<Reply, Fault> {
         let started = std::time::Instant::now();
+        for chunk in message.changes.iter() {
+            hearth_doc::check_chunk(chunk).map_err(|e| Fault::Garbage(e.to_string()))?;
+        }
         let limits = if child
             && !message.changes.is_empty()
             && matches!(entry.target, Target::Ledger { .. })
