@@ -130,6 +130,21 @@ fn a_tampered_child_client_cannot_mint_points() {
             }),
         ),
         (
+            "register itself as a parent's device",
+            Box::new(|h, _, _, _| {
+                let actor = h.get_actor().to_hex_string();
+                let (_, devices) = h.get(automerge::ROOT, "devices").unwrap().unwrap();
+                h.put(
+                    &devices,
+                    actor.as_str(),
+                    json!({"device": "raw", "role": "parent"}).to_string(),
+                )
+                .unwrap();
+                h.commit();
+                false
+            }),
+        ),
+        (
             "change a chore's points",
             Box::new(|h, _, _, _| {
                 let chore = chore_id(h, "Dishes");
@@ -182,6 +197,22 @@ fn a_tampered_child_client_cannot_mint_points() {
             .unwrap();
         raw.join().await;
         let (h, ledger_id, mut l) = fetch(&mut raw, &household).await;
+        // Every paired device registered its actor with its role.
+        let (_, devices) = h.get(automerge::ROOT, "devices").unwrap().unwrap();
+        let roles: Vec<String> = h
+            .keys(&devices)
+            .map(|actor| get_str(&h, &["devices", &actor]).unwrap())
+            .collect();
+        assert_eq!(
+            roles.iter().filter(|r| r.contains("\"parent\"")).count(),
+            2,
+            "{roles:?}"
+        );
+        assert_eq!(
+            roles.iter().filter(|r| r.contains("\"child\"")).count(),
+            1,
+            "{roles:?}"
+        );
         let anna = member_id(&h, "Anna");
         let chore = chore_id(&h, "Trash");
         put_entry(
@@ -420,6 +451,7 @@ fn a_household_never_sees_another_households_documents() {
     let server = Server::start(Backend::Sqlite);
     let Family { a, .. } = family(&server);
     let theirs = household_id(&a);
+    a.ok(&["sync"]);
     let fingerprint = a.fingerprint();
     let other = Hearth::new();
     other.ok(&[

@@ -261,6 +261,7 @@ pub async fn busy_year(app: &App, until: NaiveDate, seed: u64) -> Result<YearSum
                 doc.put_review(
                     &occ.key,
                     &Review {
+                        author: None,
                         status,
                         by: parent_id.clone(),
                         at: review_at,
@@ -317,6 +318,7 @@ pub async fn busy_year(app: &App, until: NaiveDate, seed: u64) -> Result<YearSum
                 -rng.random_range(1..10)
             };
             doc.put_adjustment(&Adjustment {
+                author: None,
                 id: format!("a{i:04}"),
                 member,
                 points,

@@ -386,6 +386,7 @@ impl App {
         tx.commit().await?;
         inner.loaded = None;
         let household = Household {
+            devices: BTreeMap::new(),
             settings,
             members: BTreeMap::new(),
             chores: BTreeMap::new(),
@@ -936,6 +937,7 @@ impl App {
                     _ => perms::can_review(me, &completion)?,
                 }
                 let review = Review {
+                    author: None,
                     status,
                     by: me.id.clone(),
                     at: now,
@@ -1198,6 +1200,7 @@ impl App {
                 perms::can_adjust(me)?;
                 let member = w.member(member)?.clone();
                 let adj = Adjustment {
+                    author: None,
                     id: new_id(),
                     member: member.id.clone(),
                     points,

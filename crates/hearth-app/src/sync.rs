@@ -21,6 +21,8 @@ use hearth_wire::{Message, PROTOCOL_VERSION, PeerMetadata};
 use serde::{Deserialize, Serialize};
 use tokio_tungstenite::tungstenite;
 
+use hearth_domain::Role;
+
 use crate::{App, AppError, Event, Inner, META_HOUSEHOLD, Result, Slot, catch_up, store_doc};
 
 const META_SERVER: &str = "sync_server";
@@ -232,7 +234,84 @@ impl App {
             .send()
             .await;
         let creds: Credentials = answer(&server, response).await?;
-        self.save_link(&server, &creds).await
+        let link = self.save_link(&server, &creds).await?;
+        // Everything written here so far was written on this parent's
+        // device: register its actors (this one and any earlier ones, e.g.
+        // from before the data dir was copied) as a parent device's.
+        let actors = self.ledger_authors().await?;
+        self.register_actors(&creds.device_id, Role::Parent, actors)
+            .await?;
+        Ok(link)
+    }
+
+    /// Every actor that wrote a review or an adjustment here, and this
+    /// device's own.
+    async fn ledger_authors(&self) -> Result<BTreeSet<String>> {
+        let mut inner = self.inner.lock().await;
+        let mut actors = BTreeSet::from([inner.actor.to_hex_string()]);
+        inner.catch_up_read().await?;
+        let loaded = inner.load_all().await?;
+        for ledger in loaded.ledgers.values() {
+            actors.extend(
+                ledger
+                    .completions
+                    .iter()
+                    .filter_map(|c| c.review.as_ref()?.author.clone()),
+            );
+            actors.extend(ledger.adjustments.iter().filter_map(|a| a.author.clone()));
+        }
+        Ok(actors)
+    }
+
+    /// Records in the household document which device, with which role,
+    /// the given Automerge actors belong to.
+    async fn register_actors(
+        &self,
+        device: &str,
+        role: Role,
+        actors: BTreeSet<String>,
+    ) -> Result<()> {
+        let now = self.now();
+        let mut guard = self.inner.lock().await;
+        let inner = &mut *guard;
+        inner.load_all().await?;
+        let result = register(inner, now, device, role, &actors).await;
+        if result.is_err() {
+            inner.loaded = None;
+            inner.entries = None;
+            inner.weeks = None;
+            inner.known_seq = -1;
+        }
+        let events = result?;
+        drop(guard);
+        self.emit(events);
+        Ok(())
+    }
+
+    /// Registers this device's current actor if the household document
+    /// does not list it yet (a device that just joined, or whose data dir
+    /// was copied and got a new actor).
+    async fn ensure_registered(&self, link: &Link) -> Result<()> {
+        let role = if link.role == "parent" {
+            Role::Parent
+        } else {
+            Role::Child
+        };
+        let actor = {
+            let mut inner = self.inner.lock().await;
+            if inner.store.meta(META_HOUSEHOLD).await?.is_none() {
+                return Ok(());
+            }
+            let actor = inner.actor.to_hex_string();
+            inner.catch_up_read().await?;
+            let loaded = inner.load().await?;
+            if loaded.household.devices.get(&actor) == Some(&role) {
+                return Ok(());
+            }
+            actor
+        };
+        self.register_actors(&link.device_id, role, BTreeSet::from([actor]))
+            .await
     }
 
     /// Pairs this (empty) data dir with a household on a server using an
@@ -665,6 +744,7 @@ impl Engine<'_> {
 
     /// Offers every document this device has, and asks for the missing ones.
     async fn push_all(&mut self, ws: &mut Ws) -> Result<()> {
+        self.app.ensure_registered(self.link).await?;
         let (have, missing) = self.app.sync_docs(self.household()?).await?;
         for id in have {
             self.offer(ws, id).await?;
@@ -749,6 +829,10 @@ impl Engine<'_> {
                 let changed = self.app.sync_receive(id, state, message).await?;
                 if changed {
                     self.report.received += 1;
+                    if id == household {
+                        // A device that just joined registers itself.
+                        self.app.ensure_registered(self.link).await?;
+                    }
                 }
                 let heads = self.app.sync_heads(id).await?;
                 if !heads.is_empty() {
@@ -937,4 +1021,46 @@ async fn receive(
     *known_seq = tx.max_seq().await?;
     tx.commit().await?;
     Ok((true, events))
+}
+
+async fn register(
+    inner: &mut Inner,
+    now: DateTime<Utc>,
+    device: &str,
+    role: Role,
+    actors: &BTreeSet<String>,
+) -> Result<Vec<Event>> {
+    let Inner {
+        store,
+        loaded,
+        known_seq,
+        entries,
+        weeks,
+        cache,
+        occurrences,
+        actor,
+        ..
+    } = inner;
+    let loaded = loaded.as_mut().ok_or(AppError::NotInitialized)?;
+    let mut tx = store.begin().await?;
+    let seen = *known_seq;
+    catch_up(&mut tx, loaded, known_seq, actor).await?;
+    if *known_seq != seen {
+        *entries = None;
+        *weeks = None;
+    }
+    let id = loaded.household_id;
+    let slot = loaded.slots.get_mut(&id).ok_or(AppError::NotInitialized)?;
+    for a in actors {
+        slot.doc.put_device(a, device, role)?;
+    }
+    if slot.doc.commit(now.timestamp()).is_none() {
+        return Ok(Vec::new());
+    }
+    store_doc(&mut tx, loaded, id, false).await?;
+    let events =
+        crate::project::project(&mut tx, loaded, entries, weeks, cache, occurrences, now).await?;
+    *known_seq = tx.max_seq().await?;
+    tx.commit().await?;
+    Ok(events)
 }

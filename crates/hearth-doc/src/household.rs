@@ -202,6 +202,31 @@ impl Doc {
         Ok(())
     }
 
+    /// Registers an Automerge actor as one of a device's: its parent's
+    /// actions count only if the role is parent. The `devices` map is part of
+    /// the genesis of newer households; an older one gets it from the first
+    /// device that connects (alone at that moment, so no concurrent map).
+    pub fn put_device(&mut self, actor: &str, device: &str, role: Role) -> Result<(), DocError> {
+        if self.kind != DocKind::Household {
+            return Err(DocError::Malformed("not a household document".into()));
+        }
+        let devices = match self.am.get(automerge::ROOT, "devices")? {
+            Some((Value::Object(_), id)) => id,
+            _ => self
+                .am
+                .put_object(automerge::ROOT, "devices", automerge::ObjType::Map)?,
+        };
+        let text = serde_json::json!({"device": device, "role": role.as_str()}).to_string();
+        let known = matches!(
+            self.am.get(&devices, actor)?,
+            Some((Value::Scalar(s), _)) if s.as_str() == Some(text.as_str())
+        );
+        if !known {
+            self.am.put(&devices, actor, text)?;
+        }
+        Ok(())
+    }
+
     /// The ledgers the household document lists: period → document id.
     pub fn ledger_index(&self) -> Result<BTreeMap<String, crate::DocId>, DocError> {
         let index = Obj::root(&self.am).map("ledgers")?;
@@ -338,11 +363,32 @@ impl Doc {
             };
             rewards.insert(reward.id.clone(), reward);
         }
+        let mut devices = BTreeMap::new();
+        if let Ok(section) = root.map("devices") {
+            for actor in section.keys() {
+                #[derive(serde::Deserialize)]
+                struct Entry {
+                    role: String,
+                }
+                let role = section
+                    .opt_str(&actor)?
+                    .and_then(|t| serde_json::from_str::<Entry>(&t).ok())
+                    .and_then(|e| match e.role.as_str() {
+                        "parent" => Some(Role::Parent),
+                        "child" => Some(Role::Child),
+                        _ => None,
+                    });
+                if let Some(role) = role {
+                    devices.insert(actor, role);
+                }
+            }
+        }
         Ok(Household {
             settings,
             members,
             chores,
             rewards,
+            devices,
         })
     }
 }

@@ -134,12 +134,32 @@ impl Doc {
 
     /// Every entry of a section, in key order.
     fn entries<T: DeserializeOwned>(&self, section: &str) -> Result<Vec<(String, T)>, DocError> {
+        Ok(self
+            .authored_entries(section)?
+            .into_iter()
+            .map(|(k, v, _)| (k, v))
+            .collect())
+    }
+
+    /// Every entry of a section with the actor (hex) that wrote it.
+    fn authored_entries<T: DeserializeOwned>(
+        &self,
+        section: &str,
+    ) -> Result<Vec<(String, T, Option<String>)>, DocError> {
         let obj = self.ledger_section(section)?;
         self.am
             .map_range(&obj, ..)
             .map(|item| match &item.value {
                 ValueRef::Scalar(ScalarValueRef::Str(text)) => {
-                    Ok((item.key.to_string(), parse(section, &item.key, text)?))
+                    let author = match item.id() {
+                        ObjId::Id(_, actor, _) => Some(actor.to_hex_string()),
+                        ObjId::Root => None,
+                    };
+                    Ok((
+                        item.key.to_string(),
+                        parse(section, &item.key, text)?,
+                        author,
+                    ))
                 }
                 _ => Err(DocError::Malformed(format!(
                     "{section}/{}: expected an entry",
@@ -246,14 +266,18 @@ impl Doc {
     /// The entries of this period's ledger.
     pub fn ledger(&self) -> Result<PeriodLedger, DocError> {
         let mut out = PeriodLedger::default();
-        let mut reviews: std::collections::BTreeMap<String, ReviewEntry> =
-            self.entries("reviews")?.into_iter().collect();
+        let mut reviews: std::collections::BTreeMap<String, (ReviewEntry, Option<String>)> = self
+            .authored_entries("reviews")?
+            .into_iter()
+            .map(|(k, r, author)| (k, (r, author)))
+            .collect();
         for (key, c) in self.entries::<CompletionEntry>("completions")? {
             let Some((chore, due_date, _)) = parse_occurrence_key(&key) else {
                 return Err(DocError::Malformed(format!("completion key {key}")));
             };
             let review = match reviews.remove(&key) {
-                Some(r) if r.generation >= c.generation => Some(Review {
+                Some((r, author)) if r.generation >= c.generation => Some(Review {
+                    author,
                     status: CompletionStatus::parse(&r.status).ok_or_else(|| {
                         DocError::Malformed(format!("reviews/{key}: status {}", r.status))
                     })?,
@@ -305,8 +329,9 @@ impl Doc {
             });
         }
 
-        for (id, a) in self.entries::<AdjustmentEntry>("adjustments")? {
+        for (id, a, author) in self.authored_entries::<AdjustmentEntry>("adjustments")? {
             out.adjustments.push(Adjustment {
+                author,
                 member: MemberId(a.member),
                 points: a.points,
                 reason: a.reason,

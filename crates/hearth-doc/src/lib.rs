@@ -118,7 +118,9 @@ impl Doc {
             am.put(automerge::ROOT, "period", period)?;
         }
         let maps: &[&str] = match kind {
-            DocKind::Household => &["settings", "members", "chores", "rewards", "ledgers"],
+            DocKind::Household => &[
+                "settings", "members", "chores", "rewards", "ledgers", "devices",
+            ],
             DocKind::Ledger => &[
                 "completions",
                 "reviews",

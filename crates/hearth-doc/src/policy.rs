@@ -5,8 +5,8 @@
 //! A child's device may complete chores (with the chore's own points and
 //! approval rule), undo its own completions (a `voided` review), request
 //! rewards (at the reward's cost) and cancel its requests, start a month's
-//! ledger (the deterministic genesis and its index entry), and pin a savings
-//! goal. Everything else — approving, rejecting, changing points, costs,
+//! ledger (the deterministic genesis and its index entry), pin a savings
+//! goal, and register its own Automerge actor as a child's device. Everything else — approving, rejecting, changing points, costs,
 //! members, rewards or settings, adjusting balances, deleting — is refused.
 //!
 //! Points and costs are compared with every value the chore or reward has
@@ -192,12 +192,14 @@ pub fn check_child_changes(
             continue;
         }
         let patches = probe.diff(change.deps(), &[change.hash()]);
+        let author = change.actor_id().to_hex_string();
         for patch in patches {
             check_patch(
                 &probe,
                 household,
                 target,
                 limits,
+                &author,
                 &patch.path,
                 &patch.action,
             )?;
@@ -211,6 +213,7 @@ fn check_patch(
     household: &DocId,
     target: &Target,
     limits: &Limits,
+    author: &str,
     path: &[(ObjId, Prop)],
     action: &PatchAction,
 ) -> Result<(), Refused> {
@@ -242,6 +245,21 @@ fn check_patch(
             }
         }
         (Target::Household, ["members", _], Some("goal")) => Ok(()),
+        (Target::Household, ["devices"], Some(actor)) => {
+            #[derive(Deserialize)]
+            struct Entry {
+                role: String,
+            }
+            let role = text
+                .as_deref()
+                .and_then(|t| serde_json::from_str::<Entry>(t).ok())
+                .map(|e| e.role);
+            if actor == author && role.as_deref() == Some("child") {
+                Ok(())
+            } else {
+                refuse("a child's device can only register itself, as a child's device")
+            }
+        }
         (Target::Household, _, _) => {
             refuse("a child's device cannot change members, chores, rewards or settings")
         }

@@ -444,6 +444,7 @@ fn apply(replicas: &mut [Replica], op: &Op, written: &mut Written, counter: &mut
                 CompletionStatus::Rejected
             };
             let review = Review {
+                author: None,
                 status,
                 by: MemberId::from("p"),
                 at: at(minute) + Duration::days(DAYS),
@@ -473,6 +474,7 @@ fn apply(replicas: &mut [Replica], op: &Op, written: &mut Written, counter: &mut
             }
             let c = &active[pick % active.len()];
             let review = Review {
+                author: None,
                 status: CompletionStatus::Voided,
                 by: MemberId::from("p"),
                 at: at(minute) + Duration::days(DAYS),
@@ -572,6 +574,7 @@ fn apply(replicas: &mut [Replica], op: &Op, written: &mut Written, counter: &mut
             let rep = &mut replicas[r % n];
             let t = at(minute);
             let adj = Adjustment {
+                author: None,
                 id: format!("j{}-{}", rep.device, *counter),
                 member: MemberId::from(MEMBERS[member]),
                 points,

@@ -233,9 +233,19 @@ pub struct Household {
     pub members: BTreeMap<MemberId, Member>,
     pub chores: BTreeMap<ChoreId, Chore>,
     pub rewards: BTreeMap<RewardId, Reward>,
+    /// The devices registered with a sync server: Automerge actor (hex) →
+    /// the device's role. Empty while the household lives on one device.
+    pub devices: BTreeMap<String, Role>,
 }
 
 impl Household {
+    /// Whether a parent's action written by `author` (an Automerge actor)
+    /// counts: once devices are registered, only a parent device's do.
+    pub fn trusts(&self, author: Option<&str>) -> bool {
+        self.devices.is_empty()
+            || author.is_some_and(|a| self.devices.get(a) == Some(&Role::Parent))
+    }
+
     /// Finds a member by id or (case-insensitively) by name.
     pub fn member(&self, id_or_name: &str) -> Option<&Member> {
         self.members.get(&MemberId::from(id_or_name)).or_else(|| {

@@ -64,6 +64,10 @@ pub struct Review {
     pub at: DateTime<Utc>,
     pub device: DeviceId,
     pub reason: Option<String>,
+    /// The Automerge actor that wrote it (None: not known yet, e.g. not
+    /// written to a document).
+    #[serde(default)]
+    pub author: Option<String>,
 }
 
 /// A completion of one occurrence.
@@ -93,9 +97,10 @@ impl Completion {
         }
     }
 
-    /// The status that counts. A review only counts when a parent made it,
-    /// or when it is the completer undoing their own completion: a child's
-    /// device cannot approve, reject or void anyone's work.
+    /// The status that counts. A review only counts when a parent made it
+    /// on a parent's device, or when it is the completer undoing their own
+    /// completion: a child's device cannot approve, reject or void anyone's
+    /// work.
     pub fn effective_status(&self, household: &Household) -> CompletionStatus {
         let by_parent = |m: &MemberId| {
             household
@@ -105,7 +110,7 @@ impl Completion {
         };
         match &self.review {
             Some(r)
-                if by_parent(&r.by)
+                if (by_parent(&r.by) && household.trusts(r.author.as_deref()))
                     || (r.status == CompletionStatus::Voided && r.by == self.member) =>
             {
                 r.status
@@ -186,6 +191,9 @@ pub struct Adjustment {
     pub by: MemberId,
     pub at: DateTime<Utc>,
     pub device: DeviceId,
+    /// The Automerge actor that wrote it (None: not known yet).
+    #[serde(default)]
+    pub author: Option<String>,
 }
 
 /// A member's points.
@@ -386,7 +394,12 @@ pub fn fold_period<O: std::borrow::Borrow<Occurrence>>(
             ));
         }
     }
-    for adj in &ledger.adjustments {
+    // A balance adjustment counts only from a parent's device.
+    for adj in ledger
+        .adjustments
+        .iter()
+        .filter(|a| household.trusts(a.author.as_deref()))
+    {
         let event = if adj.points >= 0 {
             Event::Credit {
                 member: &adj.member,

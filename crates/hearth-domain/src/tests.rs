@@ -131,6 +131,7 @@ pub(crate) fn household(timezone: &str, members: &str) -> Household {
         members,
         chores: BTreeMap::new(),
         rewards: BTreeMap::new(),
+        devices: BTreeMap::new(),
     }
 }
 

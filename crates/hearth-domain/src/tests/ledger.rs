@@ -54,6 +54,7 @@ fn reviewed(mut c: Completion, status: CompletionStatus, by: &str, at: &str) -> 
         at: utc(at),
         device: DeviceId::from("kitchen"),
         reason: None,
+        author: None,
     });
     c
 }
@@ -89,6 +90,7 @@ fn adjust(id: &str, member: &str, points: i64, at: &str) -> Adjustment {
         by: mid("mum"),
         at: utc(at),
         device: DeviceId::from("kitchen"),
+        author: None,
     }
 }
 
@@ -212,6 +214,50 @@ fn approvals_count_only_from_a_parent() {
         let status = c.effective_status(&h);
         let ledger = PeriodLedger {
             completions: vec![c],
+            ..PeriodLedger::default()
+        };
+        let (_, state) = fold(&h, &occs, &ledger, "2027-03-02T12:00Z");
+        (status, state.balance(&mid("ben")).spendable)
+    });
+}
+
+#[test]
+fn once_devices_are_registered_only_a_parent_device_approves_or_adjusts() {
+    use CompletionStatus as S;
+    // (who wrote the review / adjustment: actor, the member it names) -> (status, Ben's balance)
+    #[rustfmt::skip]
+    let rows: &[((Option<&str>, &str), (S, i64))] = &[
+        ((Some("aa01"), "mum"),  (S::Approved, 20 + 5)), // the parent's device
+        ((Some("cc03"), "mum"),  (S::Pending,  0)),      // a child's device, naming a parent
+        ((Some("ee05"), "mum"),  (S::Pending,  0)),      // an actor no device registered
+        ((None,         "mum"),  (S::Pending,  0)),      // author unknown
+        ((Some("aa01"), "anna"), (S::Pending,  0)),      // a parent's device, naming a child
+    ];
+    let mut h = kids().with_chore(
+        chore("room", "once:2027-03-01", "2027-03-01")
+            .assign("fixed:ben")
+            .points(20)
+            .approval(),
+    );
+    h.devices.insert("aa01".into(), crate::Role::Parent);
+    h.devices.insert("cc03".into(), crate::Role::Child);
+    let occs = all_occs(&h, "2027-03-31");
+    check_table(rows, |(author, by)| {
+        let mut c = reviewed(
+            done(&h, &occs, "room/2027-03-01", "ben", "2027-03-01T17:30Z"),
+            S::Approved,
+            by,
+            "2027-03-01T18:00Z",
+        );
+        if let Some(r) = c.review.as_mut() {
+            r.author = author.map(str::to_owned);
+        }
+        let mut bonus = adjust("a1", "ben", 5, "2027-03-01T19:00Z");
+        bonus.author = author.map(str::to_owned);
+        let status = c.effective_status(&h);
+        let ledger = PeriodLedger {
+            completions: vec![c],
+            adjustments: if *by == "mum" { vec![bonus] } else { vec![] },
             ..PeriodLedger::default()
         };
         let (_, state) = fold(&h, &occs, &ledger, "2027-03-02T12:00Z");

@@ -32,6 +32,7 @@ fn completion(needs_approval: bool, review: Option<CompletionStatus>) -> Complet
             at: utc("2027-03-01T17:01Z"),
             device: DeviceId::from("kitchen"),
             reason: None,
+            author: None,
         }),
     }
 }
