@@ -145,6 +145,25 @@ fn a_tampered_child_client_cannot_mint_points() {
             }),
         ),
         (
+            "re-register a parent's actor as a child's, writing as that actor",
+            Box::new(|h, _, _, _| {
+                let (_, devices) = h.get(automerge::ROOT, "devices").unwrap().unwrap();
+                let parent = h
+                    .keys(&devices)
+                    .find(|a| get_str(h, &["devices", a]).unwrap().contains("\"parent\""))
+                    .unwrap();
+                h.set_actor(automerge::ActorId::from(hex::decode(&parent).unwrap()));
+                h.put(
+                    &devices,
+                    parent.as_str(),
+                    json!({"device": "raw", "role": "child"}).to_string(),
+                )
+                .unwrap();
+                h.commit();
+                false
+            }),
+        ),
+        (
             "change a chore's points",
             Box::new(|h, _, _, _| {
                 let chore = chore_id(h, "Dishes");

@@ -214,7 +214,11 @@ impl App {
 
     /// Registers this device's household on a server; this device becomes
     /// a parent device of it there.
-    pub async fn connect_server(&self, server: &str) -> Result<Link> {
+    pub async fn connect_server(
+        &self,
+        server: &str,
+        registration_secret: Option<&str>,
+    ) -> Result<Link> {
         let server = normalize_server(server)?;
         if let Some(link) = self.link().await? {
             return Err(AppError::Conflict(format!(
@@ -223,11 +227,14 @@ impl App {
             )));
         }
         let household = self.household().await?;
-        let body = serde_json::json!({
+        let mut body = serde_json::json!({
             "household_id": household.id,
             "name": household.name,
             "device_name": device_name(),
         });
+        if let Some(secret) = registration_secret {
+            body["registration_secret"] = secret.into();
+        }
         let response = http()?
             .post(format!("{server}/v1/households"))
             .json(&body)
@@ -442,7 +449,7 @@ impl App {
     /// reached, and after `timeout` without getting up to date.
     pub async fn sync_once(&self, timeout: Duration) -> Result<SyncReport> {
         let link = self.require_link().await?;
-        match tokio::time::timeout(timeout, self.session(&link, false)).await {
+        match tokio::time::timeout(timeout, self.session(&link, false, &mut |_| {})).await {
             Ok(r) => r,
             Err(_) => Err(AppError::Unreachable(format!(
                 "sync with {} did not finish within {} s",
@@ -462,7 +469,7 @@ impl App {
         loop {
             on_event(WatchEvent::Connecting);
             let started = std::time::Instant::now();
-            match self.session(&link, true).await {
+            match self.session(&link, true, &mut on_event).await {
                 Ok(_) => {}
                 Err(e @ AppError::Server { .. }) if is_refusal(&e) => return Err(e),
                 Err(e) => on_event(WatchEvent::Offline(e.to_string())),
@@ -476,7 +483,12 @@ impl App {
         }
     }
 
-    async fn session(&self, link: &Link, watch: bool) -> Result<SyncReport> {
+    async fn session(
+        &self,
+        link: &Link,
+        watch: bool,
+        on_event: &mut dyn FnMut(WatchEvent),
+    ) -> Result<SyncReport> {
         let ws_url = format!(
             "{}/v1/sync",
             link.server
@@ -557,7 +569,8 @@ impl App {
         }
         engine.push_all(&mut ws).await?;
         let mut tick = tokio::time::interval(Duration::from_millis(250));
-        let mut save = tokio::time::interval(Duration::from_secs(5));
+        let mut save = tokio::time::interval(Duration::from_secs(1));
+        let mut reported = None;
         loop {
             if !watch && engine.up_to_date().await? {
                 engine.finish().await?;
@@ -573,8 +586,11 @@ impl App {
                     engine.push_local(&mut ws).await?;
                 }
                 _ = save.tick(), if watch => {
-                    if engine.up_to_date().await? {
+                    let now = (engine.report.received, engine.report.sent);
+                    if reported != Some(now) && engine.up_to_date().await? {
                         engine.finish().await?;
+                        reported = Some(now);
+                        on_event(WatchEvent::Synced(engine.report.clone()));
                     }
                 }
             }

@@ -154,6 +154,9 @@ enum Command {
         /// The server, e.g. https://hearth.example.org or http://127.0.0.1:8787.
         #[arg(long)]
         server: String,
+        /// The operator's registration secret, if the server asks for one.
+        #[arg(long, env = "HEARTH_REGISTRATION_SECRET", hide_env_values = true)]
+        registration_secret: Option<String>,
     },
     /// Print an invite code for a new device (parent devices only).
     Invite {
@@ -789,8 +792,13 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 println!("rebuilt every view");
             }
         }
-        Command::Connect { server } => {
-            let link = app.connect_server(&server).await?;
+        Command::Connect {
+            server,
+            registration_secret,
+        } => {
+            let link = app
+                .connect_server(&server, registration_secret.as_deref())
+                .await?;
             out.show(&link, |l| {
                 format!(
                     "connected to {} as parent device {}\nrun `hearth sync` to upload the household, `hearth invite --role child` to add devices",
@@ -805,7 +813,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             };
             let invite = app.invite(role).await?;
             out.show(&invite, |i| {
-                let minutes = (i.expires_at - app.now().timestamp_millis()).max(0) / 60_000;
+                let minutes = ((i.expires_at - app.now().timestamp_millis()).max(0) + 59_999) / 60_000;
                 format!(
                     "{}\n(a {} device; valid for {} minutes, once: `hearth join --server URL --code {}`)",
                     i.code, i.role, minutes, i.code

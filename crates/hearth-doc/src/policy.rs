@@ -192,31 +192,35 @@ pub fn check_child_changes(
             continue;
         }
         let patches = probe.diff(change.deps(), &[change.hash()]);
-        let author = change.actor_id().to_hex_string();
+        let ctx = Ctx {
+            current,
+            probe: &probe,
+            household,
+            target,
+            limits,
+            author: change.actor_id().to_hex_string(),
+        };
         for patch in patches {
-            check_patch(
-                &probe,
-                household,
-                target,
-                limits,
-                &author,
-                &patch.path,
-                &patch.action,
-            )?;
+            check_patch(&ctx, &patch.path, &patch.action)?;
         }
     }
     Ok(new)
 }
 
-fn check_patch(
-    probe: &Automerge,
-    household: &DocId,
-    target: &Target,
-    limits: &Limits,
-    author: &str,
-    path: &[(ObjId, Prop)],
-    action: &PatchAction,
-) -> Result<(), Refused> {
+/// What a change is checked against.
+struct Ctx<'a> {
+    /// The server's document before the incoming changes.
+    current: &'a Automerge,
+    /// The document with them.
+    probe: &'a Automerge,
+    household: &'a DocId,
+    target: &'a Target,
+    limits: &'a Limits,
+    /// The change's actor (hex).
+    author: String,
+}
+
+fn check_patch(ctx: &Ctx<'_>, path: &[(ObjId, Prop)], action: &PatchAction) -> Result<(), Refused> {
     let names: Vec<String> = path
         .iter()
         .map(|(_, p)| match p {
@@ -236,9 +240,9 @@ fn check_patch(
         PatchAction::PutMap { key, .. } | PatchAction::DeleteMap { key } => Some(key.as_str()),
         _ => None,
     };
-    match (target, names.as_slice(), key) {
+    match (ctx.target, names.as_slice(), key) {
         (Target::Household, ["ledgers"], Some(period)) => {
-            if text.as_deref() == Some(DocId::ledger(household, period).to_string().as_str()) {
+            if text.as_deref() == Some(DocId::ledger(ctx.household, period).to_string().as_str()) {
                 Ok(())
             } else {
                 refuse(format!("ledgers/{period} must name that month's ledger"))
@@ -254,7 +258,13 @@ fn check_patch(
                 .as_deref()
                 .and_then(|t| serde_json::from_str::<Entry>(t).ok())
                 .map(|e| e.role);
-            if actor == author && role.as_deref() == Some("child") {
+            // Actor ids are not authenticated: a child's device must not
+            // re-register a parent's actor (as a child's, silencing it).
+            let registered = matches!(
+                ctx.current.get(automerge::ROOT, "devices"),
+                Ok(Some((Value::Object(_), devices))) if matches!(ctx.current.get(&devices, actor), Ok(Some(_)))
+            );
+            if actor == ctx.author && role.as_deref() == Some("child") && !registered {
                 Ok(())
             } else {
                 refuse("a child's device can only register itself, as a child's device")
@@ -269,7 +279,7 @@ fn check_patch(
                     "{section}/{k}: a child's device can only add entries"
                 ));
             };
-            check_entry(probe, limits, section, k, &text)
+            check_entry(ctx.probe, ctx.limits, section, k, &text)
         }
         (Target::Ledger { .. }, _, _) => {
             refuse("a child's device can only add entries to a ledger")

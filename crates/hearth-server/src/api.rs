@@ -563,6 +563,10 @@ async fn revoke_device(
         ));
     }
     server.hub.close_device(&target);
+    // Other instances close theirs; the token is refused everywhere already.
+    if let Err(e) = server.storage.announce_revoked(&target).await {
+        tracing::warn!(error = %e, "could not tell other instances about a revoked device");
+    }
     tracing::info!(household = %household, device = %target, by = %device.id, "device revoked");
     Ok(StatusCode::NO_CONTENT)
 }
@@ -599,7 +603,11 @@ async fn sync(
     // Frames up to twice the limit are read so that the limit can be
     // reported in words; larger ones are cut off by the socket itself.
     let limit = server.config.max_frame_bytes;
+    // Small buffers: most devices sit idle, and a buffer grows when a
+    // large message needs it.
     Ok(ws
+        .read_buffer_size(4 * 1024)
+        .write_buffer_size(0)
         .max_message_size(limit.saturating_mul(2))
         .max_frame_size(limit.saturating_mul(2))
         .on_upgrade(move |socket| crate::conn::run(server, socket, device)))

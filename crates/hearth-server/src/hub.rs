@@ -125,7 +125,10 @@ impl Hub {
             let hub = self.clone();
             tokio::spawn(async move {
                 while let Some(key) = rx.recv().await {
-                    hub.remote_change(&key).await;
+                    match key.strip_prefix("revoke:") {
+                        Some(device) => hub.close_device(device),
+                        None => hub.remote_change(&key).await,
+                    }
                 }
             });
         }
@@ -489,15 +492,21 @@ impl Hub {
                 .unwrap_or(i64::MAX)
                 .saturating_mul(1000);
         let mut docs = lock(&self.docs);
-        let before = docs.len();
+        let mut unloaded = 0;
         docs.retain(|_, e| {
-            !lock(&e.subscribers).is_empty()
-                || e.last_used.load(Ordering::Relaxed) > cutoff
-                || e.state.try_lock().is_err()
+            if !lock(&e.subscribers).is_empty() || e.last_used.load(Ordering::Relaxed) > cutoff {
+                return true;
+            }
+            match e.state.try_lock() {
+                Ok(st) => {
+                    unloaded += i64::from(st.doc.is_some());
+                    false
+                }
+                Err(_) => true,
+            }
         });
-        let evicted = before - docs.len();
-        if evicted > 0 {
-            self.metrics.docs_loaded.dec_by(evicted as i64);
+        if unloaded > 0 {
+            self.metrics.docs_loaded.dec_by(unloaded);
         }
     }
 }

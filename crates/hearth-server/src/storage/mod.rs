@@ -121,8 +121,13 @@ pub trait Storage: Send + Sync + 'static {
         replaces: &[i64],
     ) -> Result<i64>;
 
-    /// Keys (`household/doc`) of documents other instances changed; None
-    /// when there are no other instances (SQLite).
+    /// Tells every instance that a device was revoked (so each closes its
+    /// sockets); a no-op with one instance.
+    async fn announce_revoked(&self, device_id: &str) -> Result<()>;
+
+    /// Keys (`household/doc`) of documents other instances changed, and
+    /// `revoke:DEVICE` for revoked devices; None when there are no other
+    /// instances (SQLite).
     async fn listen(&self) -> anyhow::Result<Option<mpsc::Receiver<String>>>;
 }
 

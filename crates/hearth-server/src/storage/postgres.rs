@@ -295,6 +295,15 @@ impl Storage for Postgres {
         Ok(seq)
     }
 
+    async fn announce_revoked(&self, device_id: &str) -> Result<()> {
+        sqlx::query("SELECT pg_notify($1, $2)")
+            .bind(CHANNEL)
+            .bind(format!("revoke:{device_id}"))
+            .execute(&self.pool)
+            .await
+            .map(|_| ())
+    }
+
     async fn listen(&self) -> anyhow::Result<Option<mpsc::Receiver<String>>> {
         let mut listener = PgListener::connect(&self.url).await?;
         listener.listen(CHANNEL).await?;

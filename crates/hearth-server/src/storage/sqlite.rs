@@ -278,6 +278,10 @@ impl Storage for Sqlite {
         Ok(seq)
     }
 
+    async fn announce_revoked(&self, _device_id: &str) -> Result<()> {
+        Ok(())
+    }
+
     async fn listen(&self) -> anyhow::Result<Option<mpsc::Receiver<String>>> {
         Ok(None)
     }
