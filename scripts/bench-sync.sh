@@ -50,9 +50,9 @@ def figures(path):
     return {
         "sustained rate (changes/s, p99 < 50 ms)": num(r"p99 < 50 ms: ([\d.]+)"),
         "p50 at light load (ms)": num(r"lightest load: ([\d.]+)"),
-        "first sync of the busy year (ms)": num(r"first sync of a new device.*: ([\d.]+) ms"),
+        "first sync of the busy year (ms)": num(r"first sync of a new device.*?: ([\d.]+) ms"),
         "memory per loaded small document (KB)": num(r"per loaded document \(small\): ([\d.]+)"),
-        "memory for the busy year document (MB)": num(r"that loaded document: ([\d.-]+)"),
+        "memory per busy-year document (MB)": num(r"per loaded busy-year document: ([\d.-]+)"),
         "memory per connected device (KB)": num(r"per connected device: ([\d.]+)"),
     }
 h, r = figures(sys.argv[1]), figures(sys.argv[2])

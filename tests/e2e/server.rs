@@ -432,6 +432,18 @@ fn bad_input_gets_a_clear_error_and_changes_nothing() {
         (404, "not_found".into()),
         "{body}"
     );
+    let (status, body) = http(server.port, "DELETE", "/v1/pair", None, None).unwrap();
+    assert_eq!(
+        (status, code_of(&body)),
+        (405, "method_not_allowed".into()),
+        "{body}"
+    );
+    let (status, body) = http(server.port, "GET", "/v1/sync", Some(&token), None).unwrap();
+    assert_eq!(
+        (status, code_of(&body)),
+        (400, "websocket_expected".into()),
+        "{body}"
+    );
 
     // The server is still up, and the household is as it was.
     assert_eq!(http_get(server.port, "/healthz").unwrap().0, 200);
@@ -597,4 +609,64 @@ fn the_stock_automerge_repo_client_interoperates() {
         str_of(&a.json(&["settings"]), "name"),
         "Set from JavaScript"
     );
+}
+
+#[test]
+fn compaction_keeps_every_change() {
+    let server = Server::start_with(Backend::Sqlite, &[("HEARTH_COMPACT_AFTER", "4")]);
+    let Family { a, child, .. } = family(&server);
+    for i in 0..12 {
+        a.ok(&["adjust", "Anna", "1", "--reason", &format!("r{i}")]);
+        a.ok(&["sync"]);
+    }
+    let (_, metrics) = http_get(server.port, "/metrics").unwrap();
+    let compactions: f64 = metrics
+        .lines()
+        .find_map(|l| l.strip_prefix("hearth_compactions_total "))
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap_or(0.0);
+    assert!(compactions >= 2.0, "{metrics}");
+    // A device that pulls now gets everything from the snapshots.
+    child.ok(&["sync"]);
+    assert_eq!(balance(&child, "Anna"), 10 + 12);
+    let fresh = Hearth::new();
+    crate::sync::join(&a, &fresh, &server, "parent");
+    assert_eq!(balance(&fresh, "Anna"), 10 + 12);
+}
+
+/// The load generator drives a real server (a few devices, briefly): the
+/// benchmark's tool keeps working.
+#[test]
+fn the_load_generator_runs_against_the_server() {
+    let server = Server::start_with(Backend::Sqlite, &[("HEARTH_PAIR_PER_MINUTE", "1000")]);
+    let bin = hearth_tests::server::server_bin().with_file_name("hearth-loadgen");
+    assert!(bin.is_file(), "build it: cargo build -p hearth-loadgen");
+    let out = std::process::Command::new(bin)
+        .args(["--api", &server.url(), "--url", &server.ws_url()])
+        .args(["--households", "3", "--rates", "30", "--step-secs", "1"])
+        .args([
+            "--year-entries",
+            "300",
+            "--year-docs",
+            "1",
+            "--idle-devices",
+            "20",
+        ])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        stdout.contains("highest rate held with p99 < 50 ms: 30 changes/s"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("first sync of a new device, 300 entries"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("idle devices connected: 20"), "{stdout}");
 }

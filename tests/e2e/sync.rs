@@ -270,12 +270,21 @@ fn devices_on_two_instances_of_one_postgres_converge() {
 }
 
 #[test]
-fn the_server_killed_mid_sync_loses_nothing_acknowledged() {
+fn the_server_killed_mid_sync_loses_nothing_acknowledged_on_sqlite() {
+    killed_mid_sync(Backend::Sqlite);
+}
+
+#[test]
+fn the_server_killed_mid_sync_loses_nothing_acknowledged_on_postgres() {
+    killed_mid_sync(Backend::Postgres);
+}
+
+fn killed_mid_sync(backend: Backend) {
     let rounds: usize = std::env::var("HEARTH_SYNC_KILL_ROUNDS")
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(20);
-    let mut server = Server::start(Backend::Sqlite);
+    let mut server = Server::start(backend);
     let Family { a, p2, child } = family(&server);
     let devices = [&a, &p2, &child];
     let mut expected = 10; // Anna's pocket money

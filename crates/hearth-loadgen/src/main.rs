@@ -62,6 +62,10 @@ struct Args {
     /// Entries in the busy year a new device pulls.
     #[arg(long, default_value_t = 7300)]
     year_entries: usize,
+    /// Busy-year documents to load (their first sync is timed, and their
+    /// memory averaged).
+    #[arg(long, default_value_t = 5)]
+    year_docs: usize,
     /// Idle devices to connect at the end (0: skip).
     #[arg(long, default_value_t = 0)]
     idle_devices: usize,
@@ -247,19 +251,41 @@ async fn run(args: &Args) -> anyhow::Result<String> {
     }
 
     // A device joining a busy household year.
-    let (pull, bytes, rss_delta) = first_sync(args).await?;
+    // Devices joining busy household years; each stays connected, so the
+    // server keeps every document loaded.
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let before = rss_kb(args.pid);
+    let mut pulls = Vec::new();
+    let mut readers = Vec::new();
+    let mut bytes = 0;
+    for _ in 0..args.year_docs {
+        let (took, size, reader) = first_sync(args).await?;
+        pulls.push(took.as_secs_f64() * 1000.0);
+        bytes = size;
+        readers.push(reader);
+    }
+    pulls.sort_by(f64::total_cmp);
     line(format!(
-        "first sync of a new device, {} entries ({} KB document): {:.0} ms",
+        "first sync of a new device, {} entries ({} KB document): {:.0} ms (median of {}; {:.0}..{:.0})",
         args.year_entries,
         bytes / 1024,
-        pull.as_secs_f64() * 1000.0
+        pct(&pulls, 0.5),
+        pulls.len(),
+        pulls.first().copied().unwrap_or(f64::NAN),
+        pulls.last().copied().unwrap_or(f64::NAN),
     ));
-    if let Some(d) = rss_delta {
+    // Let the server's allocator settle before reading its memory.
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    if let (Some(a), Some(b)) = (before, rss_kb(args.pid)) {
         line(format!(
-            "memory for that loaded document: {:.1} MB",
-            d as f64 / 1024.0
+            "memory per loaded busy-year document: {:.1} MB ({} documents, RSS {:.1} -> {:.1} MB)",
+            (b as f64 - a as f64) / 1024.0 / args.year_docs as f64,
+            args.year_docs,
+            a as f64 / 1024.0,
+            b as f64 / 1024.0
         ));
     }
+    drop(readers);
 
     if args.idle_devices > 0 {
         let before = rss_kb(args.pid);
@@ -610,8 +636,8 @@ impl Device {
 }
 
 /// A household with a busy year in one document; a new device pulls it.
-/// Returns (time to pull, document bytes, server RSS growth in KB).
-async fn first_sync(args: &Args) -> anyhow::Result<(Duration, usize, Option<i64>)> {
+/// Returns the time to pull, the document's size and the connected reader.
+async fn first_sync(args: &Args) -> anyhow::Result<(Duration, usize, Device)> {
     let mut h = setup_household(args, 999_999).await?;
     let clock = Arc::new(Clock::default());
     let mut writer =
@@ -632,7 +658,6 @@ async fn first_sync(args: &Args) -> anyhow::Result<(Duration, usize, Option<i64>
         doc.commit();
     }
     let bytes = doc.save().len();
-    let before = rss_kb(args.pid);
     writer.create(doc).await?;
     drop(writer);
     tokio::time::sleep(Duration::from_millis(300)).await;
@@ -650,12 +675,7 @@ async fn first_sync(args: &Args) -> anyhow::Result<(Duration, usize, Option<i64>
             args.year_entries
         );
     }
-    let after = rss_kb(args.pid);
-    Ok((
-        took,
-        bytes,
-        before.zip(after).map(|(a, b)| b as i64 - a as i64),
-    ))
+    Ok((took, bytes, reader))
 }
 
 fn rss_kb(pid: Option<u32>) -> Option<u64> {

@@ -107,6 +107,13 @@ pub fn router(server: Arc<Server>) -> Router {
         .fallback(|| async {
             ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such endpoint")
         })
+        .method_not_allowed_fallback(|| async {
+            ApiError::new(
+                StatusCode::METHOD_NOT_ALLOWED,
+                "method_not_allowed",
+                "this endpoint does not take that method",
+            )
+        })
         .layer(middleware::from_fn_with_state(server.clone(), track))
         .layer(axum::extract::DefaultBodyLimit::max(limit))
         .with_state(server)
@@ -577,8 +584,15 @@ async fn sync(
     State(server): State<Arc<Server>>,
     headers: HeaderMap,
     Query(query): Query<HashMap<String, String>>,
-    ws: WebSocketUpgrade,
+    ws: Result<WebSocketUpgrade, axum::extract::ws::rejection::WebSocketUpgradeRejection>,
 ) -> ApiResult<Response> {
+    let ws = ws.map_err(|e| {
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "websocket_expected",
+            format!("/v1/sync is a WebSocket endpoint: {e}"),
+        )
+    })?;
     let device = match authenticate(&server, &headers, &query).await {
         Ok(device) => device,
         // Browsers' and stock automerge-repo clients' WebSockets cannot read

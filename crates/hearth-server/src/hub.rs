@@ -83,6 +83,10 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
+/// Changes (bytes, compressed) received at once after which the in-memory
+/// document is rebuilt from its saved form.
+const RELOAD_AFTER_BYTES: usize = 16 * 1024;
+
 type Closers = HashMap<u64, watch::Sender<bool>>;
 
 /// A household's limits and the heads they were computed at.
@@ -370,6 +374,13 @@ impl Hub {
         }
         if doc.get_heads() != before {
             let data = doc.save_after(&before);
+            // A large batch (a device uploading its history) leaves the
+            // in-memory document far bigger than loading it whole would.
+            if data.len() > RELOAD_AFTER_BYTES
+                && let Ok(fresh) = Automerge::load(&doc.save())
+            {
+                *doc = fresh;
+            }
             let stored = self
                 .storage
                 .put_chunk(

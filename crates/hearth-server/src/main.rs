@@ -5,6 +5,11 @@ use std::path::PathBuf;
 use clap::{Parser, Subcommand};
 use hearth_server::Config;
 
+/// Many small, short-lived allocations (sync messages, changes): mimalloc
+/// keeps them cheap and returns memory to the system.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(name = "hearth-server", version, about = "Hearth's sync server")]
 struct Cli {

@@ -5,13 +5,76 @@ use std::str::FromStr;
 use async_trait::async_trait;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{Row, SqlitePool};
-use tokio::sync::mpsc;
+use tokio::sync::{mpsc, oneshot};
 
 use super::{ChunkRow, DeviceRow, NewDevice, NewInvite, PoolStats, Result, Storage, chunk_hash};
 
 pub struct Sqlite {
     pool: SqlitePool,
     max: u32,
+    writes: mpsc::UnboundedSender<Write>,
+}
+
+/// A chunk waiting for the group commit.
+struct Write {
+    household_id: String,
+    doc_id: String,
+    data: Vec<u8>,
+    kind: &'static str,
+    done: oneshot::Sender<Result<Option<i64>, String>>,
+}
+
+/// Chunks stored in one transaction at most.
+const GROUP_MAX: usize = 256;
+
+/// Group commit: SQLite has one writer and each durable commit waits for
+/// the disk, so chunks that arrive while a commit is under way are stored
+/// together in the next transaction. One chunk alone commits at once.
+async fn writer(pool: SqlitePool, mut rx: mpsc::UnboundedReceiver<Write>) {
+    while let Some(first) = rx.recv().await {
+        let mut batch = vec![first];
+        while batch.len() < GROUP_MAX {
+            match rx.try_recv() {
+                Ok(w) => batch.push(w),
+                Err(_) => break,
+            }
+        }
+        let result = store_batch(&pool, &batch).await;
+        match result {
+            Ok(seqs) => {
+                for (w, seq) in batch.into_iter().zip(seqs) {
+                    let _ = w.done.send(Ok(seq));
+                }
+            }
+            Err(e) => {
+                let msg = e.to_string();
+                for w in batch {
+                    let _ = w.done.send(Err(msg.clone()));
+                }
+            }
+        }
+    }
+}
+
+async fn store_batch(pool: &SqlitePool, batch: &[Write]) -> Result<Vec<Option<i64>>> {
+    let mut tx = pool.begin().await?;
+    let mut seqs = Vec::with_capacity(batch.len());
+    for w in batch {
+        let row = sqlx::query(
+            "INSERT INTO chunks (household_id, doc_id, hash, kind, data) VALUES (?, ?, ?, ?, ?)
+             ON CONFLICT (household_id, doc_id, hash) DO NOTHING RETURNING seq",
+        )
+        .bind(&w.household_id)
+        .bind(&w.doc_id)
+        .bind(chunk_hash(&w.data))
+        .bind(w.kind)
+        .bind(&w.data)
+        .fetch_optional(&mut *tx)
+        .await?;
+        seqs.push(row.map(|r| r.get("seq")));
+    }
+    tx.commit().await?;
+    Ok(seqs)
 }
 
 impl Sqlite {
@@ -31,9 +94,12 @@ impl Sqlite {
             .max_connections(pool_size.max(1))
             .connect_with(options)
             .await?;
+        let (writes, rx) = mpsc::unbounded_channel();
+        tokio::spawn(writer(pool.clone(), rx));
         Ok(Sqlite {
             pool,
             max: pool_size.max(1),
+            writes,
         })
     }
 }
@@ -207,18 +273,26 @@ impl Storage for Sqlite {
         data: &[u8],
         kind: &str,
     ) -> Result<Option<i64>> {
-        let row = sqlx::query(
-            "INSERT INTO chunks (household_id, doc_id, hash, kind, data) VALUES (?, ?, ?, ?, ?)
-             ON CONFLICT (household_id, doc_id, hash) DO NOTHING RETURNING seq",
-        )
-        .bind(household_id)
-        .bind(doc_id)
-        .bind(chunk_hash(data))
-        .bind(kind)
-        .bind(data)
-        .fetch_optional(&self.pool)
-        .await?;
-        Ok(row.map(|r| r.get("seq")))
+        let (done, result) = oneshot::channel();
+        let kind = if kind == "snapshot" {
+            "snapshot"
+        } else {
+            "incremental"
+        };
+        self.writes
+            .send(Write {
+                household_id: household_id.to_owned(),
+                doc_id: doc_id.to_owned(),
+                data: data.to_vec(),
+                kind,
+                done,
+            })
+            .map_err(|_| sqlx::Error::PoolClosed)?;
+        match result.await {
+            Ok(Ok(seq)) => Ok(seq),
+            Ok(Err(msg)) => Err(sqlx::Error::Protocol(msg)),
+            Err(_) => Err(sqlx::Error::PoolClosed),
+        }
     }
 
     async fn chunks(&self, household_id: &str, doc_id: &str, after: i64) -> Result<Vec<ChunkRow>> {
