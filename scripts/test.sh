@@ -10,6 +10,11 @@ export HEARTH_PROPTEST_CASES="${HEARTH_PROPTEST_CASES:-10000}"
 
 # The PostgreSQL tests create their own databases on this server.
 export HEARTH_TEST_POSTGRES="${HEARTH_TEST_POSTGRES:-postgres://postgres@127.0.0.1:5432/test}"
+if ! psql "$HEARTH_TEST_POSTGRES" -qAtc 'SELECT 1' >/dev/null 2>&1 && [ -d /etc/postgresql ]; then
+    echo "test: starting PostgreSQL"
+    pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -1)" main start || true
+    sleep 2
+fi
 if ! psql "$HEARTH_TEST_POSTGRES" -qAtc 'SELECT 1' >/dev/null 2>&1; then
     echo "test: PostgreSQL is not reachable at $HEARTH_TEST_POSTGRES (set HEARTH_TEST_POSTGRES)" >&2
     exit 1

@@ -40,8 +40,7 @@ pub fn postgres_admin_url() -> String {
         .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".to_owned())
 }
 
-/// A fresh PostgreSQL database (dropped... never: tests leave it for a
-/// post-mortem; names are unique).
+/// A fresh PostgreSQL database, dropped when the `Server` that made it is.
 pub fn fresh_postgres_database() -> String {
     let name = format!("hearth_t_{}_{}", std::process::id(), hex_rand());
     let admin = postgres_admin_url();
@@ -77,6 +76,8 @@ pub fn free_port() -> u16 {
 pub struct Server {
     pub port: u16,
     pub database: String,
+    /// Drop the database with the server (the first instance on it).
+    owns_database: bool,
     env: Vec<(String, String)>,
     child: Option<Child>,
     _dir: TempDir,
@@ -98,7 +99,9 @@ impl Server {
             Backend::Sqlite => format!("sqlite://{}", dir.path().join("server.sqlite3").display()),
             Backend::Postgres => fresh_postgres_database(),
         };
-        Self::start_on(database, dir, env)
+        let mut s = Self::start_on(database, dir, env);
+        s.owns_database = backend == Backend::Postgres;
+        s
     }
 
     /// A second instance on the same database.
@@ -120,6 +123,7 @@ impl Server {
         let mut s = Server {
             port: free_port(),
             database,
+            owns_database: false,
             env: env
                 .iter()
                 .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
@@ -221,6 +225,16 @@ impl Server {
 impl Drop for Server {
     fn drop(&mut self) {
         self.kill();
+        if self.owns_database
+            && let Some((_, name)) = self.database.rsplit_once('/')
+        {
+            // Other instances on it may still be closing: FORCE ends them.
+            let _ = Command::new("psql")
+                .arg(postgres_admin_url())
+                .arg("-qc")
+                .arg(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                .output();
+        }
     }
 }
 
