@@ -31,5 +31,7 @@ fi
 here="$(cd "$(dirname "$0")/.." && pwd)"
 if [ ! -d "$here/tests/node/node_modules/@automerge/automerge-repo" ]; then
     echo "setup: installing the Node packages of tests/node"
-    (cd "$here/tests/node" && npm ci --no-audit --no-fund --loglevel=error)
+    # `npm ci` trips over this lock file's optional platform packages (npm 11 with
+    # omit-lockfile-registry-resolved); `npm install` follows the lock all the same.
+    (cd "$here/tests/node" && npm install --no-audit --no-fund --loglevel=error)
 fi

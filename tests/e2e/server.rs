@@ -566,7 +566,7 @@ fn health_metrics_json_logs_and_graceful_shutdown() {
 }
 
 /// The stock JavaScript automerge-repo client reads the household document
-/// and its edit reaches a Rust device. Needs `npm ci` in tests/node
+/// and its edit reaches a Rust device. Needs `npm install` in tests/node
 /// (scripts/setup.sh does it).
 #[test]
 fn the_stock_automerge_repo_client_interoperates() {
@@ -575,7 +575,7 @@ fn the_stock_automerge_repo_client_interoperates() {
         node_dir
             .join("node_modules/@automerge/automerge-repo")
             .is_dir(),
-        "the Node packages are not installed: run `npm ci` in {} (scripts/setup.sh does)",
+        "the Node packages are not installed: run `npm install` in {} (scripts/setup.sh does)",
         node_dir.display()
     );
     let server = Server::start(Backend::Sqlite);
