@@ -24,3 +24,6 @@ cargo fmt --all -- --check
 cargo clippy --workspace --all-targets --locked -- -D warnings
 cargo build --workspace --locked
 cargo nextest run --workspace --locked --no-fail-fast
+
+# The deployment artifacts, each with its real validator.
+bash scripts/check-deploy.sh

@@ -4,5 +4,6 @@
 mod bad_input;
 mod cli;
 mod crash;
+mod ops;
 mod server;
 mod sync;

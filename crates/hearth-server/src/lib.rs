@@ -14,6 +14,7 @@ use std::sync::Arc;
 use tokio::sync::watch;
 
 pub mod api;
+pub mod backup;
 pub mod config;
 pub mod conn;
 pub mod hub;

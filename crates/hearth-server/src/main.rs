@@ -33,6 +33,24 @@ enum Command {
     },
     /// Applies the database migrations and exits.
     Migrate,
+    /// Writes a consistent backup of the database to FILE (the server may
+    /// be running). SQLite: a copy made with VACUUM INTO; PostgreSQL: pg_dump.
+    Backup {
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+    },
+    /// Replaces the database with a backup. Stop the server first.
+    Restore {
+        #[arg(long, value_name = "FILE")]
+        from: PathBuf,
+    },
+    /// Exits 0 if the server on this machine answers /healthz (for a
+    /// container's HEALTHCHECK: the image has no shell or curl).
+    Health {
+        /// Where the server listens (default: the configured address).
+        #[arg(long)]
+        listen: Option<std::net::SocketAddr>,
+    },
 }
 
 fn main() -> std::process::ExitCode {
@@ -53,6 +71,9 @@ fn main() -> std::process::ExitCode {
     {
         config.listen = *listen;
     }
+    if let Command::Health { listen } = cli.command {
+        return health(listen.unwrap_or(config.listen));
+    }
     init_logging(&config);
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -69,6 +90,17 @@ fn main() -> std::process::ExitCode {
             Command::Migrate => {
                 hearth_server::open_storage(&config).await?;
                 tracing::info!("migrations applied");
+                Ok(())
+            }
+            Command::Health { .. } => Ok(()),
+            Command::Backup { out } => {
+                hearth_server::backup::backup(&config.database.0, &out).await?;
+                tracing::info!(file = %out.display(), "backup written");
+                Ok(())
+            }
+            Command::Restore { from } => {
+                hearth_server::backup::restore(&config.database.0, &from).await?;
+                tracing::info!(file = %from.display(), "database restored");
                 Ok(())
             }
             Command::Serve { .. } => {
@@ -121,4 +153,31 @@ async fn wait_for_signal() {
         }
     }
     let _ = tokio::signal::ctrl_c().await;
+}
+
+/// GET /healthz on loopback (an unspecified listen address means this host).
+fn health(mut addr: std::net::SocketAddr) -> std::process::ExitCode {
+    use std::io::{Read, Write};
+    if addr.ip().is_unspecified() {
+        addr.set_ip(std::net::Ipv4Addr::LOCALHOST.into());
+    }
+    let timeout = std::time::Duration::from_secs(2);
+    let answer = std::net::TcpStream::connect_timeout(&addr, timeout).and_then(|mut s| {
+        s.set_read_timeout(Some(timeout))?;
+        s.write_all(b"GET /healthz HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")?;
+        let mut out = String::new();
+        s.read_to_string(&mut out)?;
+        Ok(out)
+    });
+    match answer {
+        Ok(text) if text.starts_with("HTTP/1.1 200") => std::process::ExitCode::SUCCESS,
+        Ok(text) => {
+            eprintln!("unhealthy: {}", text.lines().next().unwrap_or_default());
+            std::process::ExitCode::FAILURE
+        }
+        Err(e) => {
+            eprintln!("unhealthy: {addr}: {e}");
+            std::process::ExitCode::FAILURE
+        }
+    }
 }

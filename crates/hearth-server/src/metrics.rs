@@ -140,6 +140,26 @@ impl Metrics {
             "Most database connections the pool opens",
             db_pool_max.clone(),
         );
+        // Every reason exists from the start, at 0, so that rates and
+        // alerts on refusals see a series before the first one.
+        for reason in [
+            "too_big",
+            "malformed",
+            "garbage",
+            "unknown_document",
+            "role",
+        ] {
+            let _ = refused.get_or_create(&ReasonLabels {
+                reason: reason.to_owned(),
+            });
+        }
+        for direction in ["in", "out"] {
+            let labels = DirectionLabels {
+                direction: direction.to_owned(),
+            };
+            let _ = sync_messages.get_or_create(&labels);
+            let _ = sync_bytes.get_or_create(&labels);
+        }
         Metrics {
             registry,
             http_requests,
