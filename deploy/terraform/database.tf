@@ -106,7 +106,6 @@ resource "aws_iam_role_policy_attachment" "rds_monitoring" {
 }
 
 resource "aws_db_instance" "this" {
-  #checkov:skip=CKV2_AWS_69:hearth-server is built without sqlx TLS support, so rds.force_ssl=1 would refuse it; the database is reachable only from the tasks' security group in private subnets. Set db_require_tls = true once the server has TLS (README.md, "Known gaps").
   identifier     = local.name
   engine         = "postgres"
   engine_version = var.db_engine_version

@@ -15,9 +15,8 @@ resource "random_password" "registration" {
 }
 
 locals {
-  # sqlx's URL form. Without db_require_tls no sslmode is given: the server
-  # is built without TLS support, and sqlx's default (prefer) then connects
-  # in plain text inside the VPC.
+  # sqlx's URL form. With db_require_tls the connection must use TLS;
+  # without it sqlx's default (prefer) uses TLS when the database offers it.
   database_url = format(
     "postgres://%s:%s@%s:%d/%s%s",
     aws_db_instance.this.username,

@@ -242,9 +242,9 @@ variable "db_max_connections" {
 }
 
 variable "db_require_tls" {
-  description = "rds.force_ssl and sslmode=require in the database URL. Needs a hearth-server built with sqlx TLS support (it is not today: see README.md)."
+  description = "rds.force_ssl and sslmode=require in the database URL (hearth-server connects with TLS via rustls)."
   type        = bool
-  default     = false
+  default     = true
 }
 
 variable "db_iam_authentication" {
