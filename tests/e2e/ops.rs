@@ -189,6 +189,32 @@ fn deployment_artifacts_name_only_what_the_server_has() {
         }
     }
     assert!(checked > 10, "only {checked} names checked");
+
+    // One image name everywhere.
+    let mut images = std::collections::BTreeSet::new();
+    let mut all = Vec::new();
+    collect(&root.join("deploy"), &mut all);
+    collect(&root.join(".github"), &mut all);
+    for file in &all {
+        let text = std::fs::read_to_string(file).unwrap_or_default();
+        for (i, _) in text.match_indices("/hearth-server") {
+            let start = text[..i]
+                .rfind(|c: char| c.is_whitespace() || "\"'=:(".contains(c))
+                .map_or(0, |s| s + 1);
+            let image = &text[start..i];
+            // A registry host first (a dot in the first segment), not a
+            // path such as a log group or target/release.
+            let host = image.split('/').next().unwrap_or_default();
+            if host.contains('.') && !image.contains(['$', '{']) {
+                images.insert(format!("{image}/hearth-server"));
+            }
+        }
+    }
+    assert_eq!(
+        images.into_iter().collect::<Vec<_>>(),
+        ["ghcr.io/hearth-app/hearth-server"],
+        "the image is named the same in every file"
+    );
 }
 
 fn collect(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
