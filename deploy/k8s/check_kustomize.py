@@ -53,7 +53,8 @@ EXPECTED_REPLICAS = {"staging": 2, "production": 3}
 WEBSOCKET_TIMEOUT = 3600
 # Numeric settings and their least value (docs/operations.md, "Configuration").
 NUMERIC_MIN = {"HEARTH_DB_POOL_SIZE": 1, "HEARTH_MAX_FRAME_BYTES": 1024,
-               "HEARTH_PAIR_PER_MINUTE": 0, "HEARTH_INVITE_TTL_SECS": 1,
+               "HEARTH_PAIR_PER_MINUTE": 0, "HEARTH_FORWARDED_HOPS": 0,
+               "HEARTH_INVITE_TTL_SECS": 1,
                "HEARTH_COMPACT_AFTER": 2, "HEARTH_DOC_IDLE_SECS": 0}
 KUSTOMIZATION_FIELDS = {"apiVersion", "kind", "namespace", "labels", "resources",
                         "images", "replicas", "configMapGenerator", "patches",

@@ -95,6 +95,8 @@ locals {
     { name = "HEARTH_LOG_LEVEL", value = var.log_level },
     { name = "HEARTH_DB_POOL_SIZE", value = tostring(var.db_pool_size) },
     { name = "HEARTH_PAIR_PER_MINUTE", value = tostring(var.pair_per_minute) },
+    # The ALB is the one proxy that appends to X-Forwarded-For.
+    { name = "HEARTH_FORWARDED_HOPS", value = "1" },
   ]
 
   repository_credentials = var.registry_credentials_secret_arn == null ? {} : {

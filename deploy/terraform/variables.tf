@@ -145,9 +145,9 @@ variable "db_pool_size" {
 }
 
 variable "pair_per_minute" {
-  description = "HEARTH_PAIR_PER_MINUTE. Behind the ALB every client shares a few load balancer addresses, so the server's per-address limit becomes a shared one: it is raised here, and the WAF limits pairing per real client address (waf.tf)."
+  description = "HEARTH_PAIR_PER_MINUTE: pairing attempts per client address per task and minute. The ALB appends the client's address to X-Forwarded-For (HEARTH_FORWARDED_HOPS=1), and the WAF limits pairing per client address too (waf.tf)."
   type        = number
-  default     = 300
+  default     = 10
 }
 
 variable "pair_limit_per_5min" {

@@ -676,3 +676,33 @@ fn the_load_generator_runs_against_the_server() {
     );
     assert!(stdout.contains("idle devices connected: 20"), "{stdout}");
 }
+
+#[test]
+fn behind_a_proxy_pairing_is_limited_per_forwarded_client() {
+    let server = Server::start_with(
+        Backend::Sqlite,
+        &[
+            ("HEARTH_PAIR_PER_MINUTE", "2"),
+            ("HEARTH_FORWARDED_HOPS", "1"),
+        ],
+    );
+    let attempt = |forwarded: &str| {
+        hearth_tests::server::http_with(
+            server.port,
+            "POST",
+            "/v1/pair",
+            &[("X-Forwarded-For", forwarded)],
+            Some(br#"{"code":"AAAAA-BBBBB","device_name":"d"}"#),
+        )
+        .unwrap()
+        .0
+    };
+    // The proxy appends the address it saw; what the client wrote before
+    // it does not make a new client.
+    assert_eq!(attempt("10.0.0.1"), 400);
+    assert_eq!(attempt("6.6.6.6, 10.0.0.1"), 400);
+    assert_eq!(attempt("7.7.7.7, 10.0.0.1"), 429);
+    assert_eq!(attempt("10.0.0.2"), 400);
+    assert_eq!(attempt("10.0.0.2"), 400);
+    assert_eq!(attempt("10.0.0.2"), 429);
+}

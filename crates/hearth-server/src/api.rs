@@ -473,12 +473,37 @@ impl RateLimiter {
     }
 }
 
+/// The client's address: the TCP peer, or with `hops` trusted proxies in
+/// front, the address the outermost of them saw (counted from the right of
+/// `X-Forwarded-For`, where each proxy appends; what a client wrote further
+/// left is not trusted).
+fn client_ip(peer: SocketAddr, headers: &HeaderMap, hops: u32) -> IpAddr {
+    if hops == 0 {
+        return peer.ip();
+    }
+    let forwarded: Vec<&str> = headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .map(str::trim)
+        .collect();
+    forwarded
+        .len()
+        .checked_sub(hops as usize)
+        .and_then(|i| forwarded.get(i))
+        .and_then(|a| a.parse().ok())
+        .unwrap_or_else(|| peer.ip())
+}
+
 async fn pair(
     State(server): State<Arc<Server>>,
     ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
     body: Result<Bytes, axum::extract::rejection::BytesRejection>,
 ) -> ApiResult<Json<Credentials>> {
-    if !server.pair_limiter.allow(addr.ip()) {
+    let client = client_ip(addr, &headers, server.config.forwarded_hops);
+    if !server.pair_limiter.allow(client) {
         return Err(ApiError::new(
             StatusCode::TOO_MANY_REQUESTS,
             "rate_limited",

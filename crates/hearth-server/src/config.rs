@@ -33,6 +33,9 @@ pub struct Config {
     pub registration_secret: Option<Secret>,
     /// Pairing attempts allowed per client address per minute.
     pub pair_per_minute: u32,
+    /// Proxies in front of the server that append the client's address to
+    /// `X-Forwarded-For` (0: none; the TCP peer is the client).
+    pub forwarded_hops: u32,
     /// Invite lifetime in seconds.
     pub invite_ttl_secs: i64,
     /// Change chunks a document collects before the server compacts it.
@@ -54,6 +57,7 @@ impl Default for Config {
             max_frame_bytes: 16 * 1024 * 1024,
             registration_secret: None,
             pair_per_minute: 10,
+            forwarded_hops: 0,
             invite_ttl_secs: 15 * 60,
             compact_after: 128,
             doc_idle_secs: 300,
@@ -71,6 +75,7 @@ pub const ENV_VARS: &[(&str, &str)] = &[
     ("HEARTH_MAX_FRAME_BYTES", "max_frame_bytes"),
     ("HEARTH_REGISTRATION_SECRET", "registration_secret"),
     ("HEARTH_PAIR_PER_MINUTE", "pair_per_minute"),
+    ("HEARTH_FORWARDED_HOPS", "forwarded_hops"),
     ("HEARTH_INVITE_TTL_SECS", "invite_ttl_secs"),
     ("HEARTH_COMPACT_AFTER", "compact_after"),
     ("HEARTH_DOC_IDLE_SECS", "doc_idle_secs"),
@@ -118,6 +123,7 @@ impl Config {
             db_pool_size: u32,
             max_frame_bytes: usize,
             pair_per_minute: u32,
+            forwarded_hops: u32,
             invite_ttl_secs: i64,
             compact_after: usize,
             doc_idle_secs: u64,
@@ -127,6 +133,7 @@ impl Config {
             db_pool_size: d.db_pool_size,
             max_frame_bytes: d.max_frame_bytes,
             pair_per_minute: d.pair_per_minute,
+            forwarded_hops: d.forwarded_hops,
             invite_ttl_secs: d.invite_ttl_secs,
             compact_after: d.compact_after,
             doc_idle_secs: d.doc_idle_secs,
