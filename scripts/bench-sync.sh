@@ -23,7 +23,8 @@ trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
 common=(--households "$HOUSEHOLDS" --rates "$RATES" --step-secs "$STEP_SECS" --year-entries "$YEAR_ENTRIES")
 
 # hearth-server on its embedded SQLite default.
-HEARTH_PAIR_PER_MINUTE=1000000 HEARTH_LOG_LEVEL=warn \
+# MIMALLOC_PURGE_DELAY=0 as the container image sets it.
+MIMALLOC_PURGE_DELAY=0 HEARTH_PAIR_PER_MINUTE=1000000 HEARTH_LOG_LEVEL=warn \
     target/release/hearth-server serve --listen 127.0.0.1:18801 \
     --database "sqlite://$work/hearth.sqlite3" 2>"$work/hearth.log" &
 hearth_pid=$!
