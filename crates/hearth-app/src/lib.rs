@@ -1396,16 +1396,27 @@ impl App {
         actor: &Actor,
         edit: impl FnOnce(&mut Writer<'_, '_>, &Member) -> Result<T>,
     ) -> Result<T> {
+        self.write_as(now, Some(actor), |w, me| {
+            edit(w, me.expect("a member is resolved when an actor is given"))
+        })
+        .await
+    }
+
+    /// The write path, with the acting member resolved when `actor` is
+    /// given (an edit by this device itself, or one arriving from another
+    /// device, acts as nobody).
+    async fn write_as<T>(
+        &self,
+        now: DateTime<Utc>,
+        actor: Option<&Actor>,
+        edit: impl FnOnce(&mut Writer<'_, '_>, Option<&Member>) -> Result<T>,
+    ) -> Result<T> {
         let mut guard = self.inner.lock().await;
         let inner = &mut *guard;
         inner.load_all().await?;
         let result = inner.write(now, actor, edit).await;
         if matches!(result, Err(AppError::Store(_) | AppError::Doc(_))) {
-            // What is in memory may be ahead of the disk: start afresh.
-            inner.loaded = None;
-            inner.entries = None;
-            inner.weeks = None;
-            inner.known_seq = -1;
+            inner.forget();
         }
         let (value, events) = result?;
         drop(guard);
@@ -1721,11 +1732,20 @@ impl Inner {
         })
     }
 
+    /// After a failed write what is in memory may be ahead of the disk:
+    /// start afresh from what was committed.
+    fn forget(&mut self) {
+        self.loaded = None;
+        self.entries = None;
+        self.weeks = None;
+        self.known_seq = -1;
+    }
+
     async fn write<T>(
         &mut self,
         now: DateTime<Utc>,
-        actor: &Actor,
-        edit: impl FnOnce(&mut Writer<'_, '_>, &Member) -> Result<T>,
+        actor: Option<&Actor>,
+        edit: impl FnOnce(&mut Writer<'_, '_>, Option<&Member>) -> Result<T>,
     ) -> Result<(T, Vec<Event>)> {
         let Inner {
             store,
@@ -1752,13 +1772,21 @@ impl Inner {
         }
 
         // Who is acting.
-        let default_member = tx.meta(META_MEMBER).await?;
-        let mut me = resolve_actor(&loaded.household, actor, default_member.as_deref())?.clone();
-        // On a child's device everyone acts with a child's permissions: the
-        // server would refuse anything more, and the edit would never leave.
-        if tx.meta(sync::META_ROLE).await?.as_deref() == Some("child") {
-            me.role = Role::Child;
-        }
+        let me = match actor {
+            Some(actor) => {
+                let default_member = tx.meta(META_MEMBER).await?;
+                let mut me =
+                    resolve_actor(&loaded.household, actor, default_member.as_deref())?.clone();
+                // On a child's device everyone acts with a child's permissions:
+                // the server would refuse anything more, and the edit would
+                // never leave.
+                if tx.meta(sync::META_ROLE).await?.as_deref() == Some("child") {
+                    me.role = Role::Child;
+                }
+                Some(me)
+            }
+            None => None,
+        };
 
         let mut writer = Writer {
             loaded,
@@ -1769,7 +1797,7 @@ impl Inner {
             touched: BTreeSet::new(),
             new_docs: BTreeSet::new(),
         };
-        let value = match edit(&mut writer, &me) {
+        let value = match edit(&mut writer, me.as_ref()) {
             Ok(v) => v,
             Err(e) => {
                 let Writer {
@@ -1799,6 +1827,12 @@ impl Inner {
             new_docs,
             ..
         } = writer;
+
+        if touched.is_empty() {
+            // Nothing changed (a sync message that brought nothing new).
+            tx.commit().await?;
+            return Ok((value, Vec::new()));
+        }
 
         // Store the new changes.
         for id in &touched {

@@ -23,7 +23,7 @@ use tokio_tungstenite::tungstenite;
 
 use hearth_domain::Role;
 
-use crate::{App, AppError, Event, Inner, META_HOUSEHOLD, Result, Slot, catch_up, store_doc};
+use crate::{App, AppError, Inner, META_HOUSEHOLD, Result, Slot, Writer};
 
 const META_SERVER: &str = "sync_server";
 const META_TOKEN: &str = "sync_token";
@@ -278,21 +278,14 @@ impl App {
         role: Role,
         actors: BTreeSet<String>,
     ) -> Result<()> {
-        let now = self.now();
-        let mut guard = self.inner.lock().await;
-        let inner = &mut *guard;
-        inner.load_all().await?;
-        let result = register(inner, now, device, role, &actors).await;
-        if result.is_err() {
-            inner.loaded = None;
-            inner.entries = None;
-            inner.weeks = None;
-            inner.known_seq = -1;
-        }
-        let events = result?;
-        drop(guard);
-        self.emit(events);
-        Ok(())
+        self.write_as(self.now(), None, |w, _| {
+            let doc = w.household_doc()?;
+            for a in &actors {
+                doc.put_device(a, device, role)?;
+            }
+            Ok(())
+        })
+        .await
     }
 
     /// Registers this device's current actor if the household document
@@ -653,25 +646,14 @@ impl App {
         state: &mut SyncState,
         message: SyncMessage,
     ) -> Result<bool> {
-        let now = self.now();
-        let mut guard = self.inner.lock().await;
-        let inner = &mut *guard;
-        if inner.store.meta(META_HOUSEHOLD).await?.is_none() {
-            return receive_household(inner, id, state, message).await;
+        {
+            let mut inner = self.inner.lock().await;
+            if inner.store.meta(META_HOUSEHOLD).await?.is_none() {
+                return receive_household(&mut inner, id, state, message).await;
+            }
         }
-        inner.load_all().await?;
-        let result = receive(inner, now, id, state, message).await;
-        if result.is_err() {
-            // What is in memory may be ahead of the disk: start afresh.
-            inner.loaded = None;
-            inner.entries = None;
-            inner.weeks = None;
-            inner.known_seq = -1;
-        }
-        let (changed, events) = result?;
-        drop(guard);
-        self.emit(events);
-        Ok(changed)
+        self.write_as(self.now(), None, |w, _| w.receive(id, state, message))
+            .await
     }
 }
 
@@ -961,34 +943,12 @@ async fn receive_household(
     Ok(true)
 }
 
-async fn receive(
-    inner: &mut Inner,
-    now: DateTime<Utc>,
-    id: DocId,
-    state: &mut SyncState,
-    message: SyncMessage,
-) -> Result<(bool, Vec<Event>)> {
-    let Inner {
-        store,
-        loaded,
-        known_seq,
-        entries,
-        weeks,
-        cache,
-        occurrences,
-        actor,
-        ..
-    } = inner;
-    let loaded = loaded.as_mut().ok_or(AppError::NotInitialized)?;
-    let mut tx = store.begin().await?;
-    let seen = *known_seq;
-    catch_up(&mut tx, loaded, known_seq, actor).await?;
-    if *known_seq != seen {
-        *entries = None;
-        *weeks = None;
-    }
-    let new = match loaded.slots.get_mut(&id) {
-        Some(slot) => {
+impl Writer<'_, '_> {
+    /// Applies a sync message from the server to document `id` (starting it
+    /// if this device does not have it yet: one of the household's ledgers).
+    /// True if it brought anything; the write path then stores it.
+    fn receive(&mut self, id: DocId, state: &mut SyncState, message: SyncMessage) -> Result<bool> {
+        if let Some(slot) = self.loaded.slots.get_mut(&id) {
             let before = slot.doc.heads();
             slot.doc
                 .automerge()
@@ -996,87 +956,41 @@ async fn receive(
                 .receive_sync_message(state, message)
                 .map_err(hearth_doc::DocError::from)?;
             if slot.doc.heads() == before {
-                return Ok((false, Vec::new()));
+                return Ok(false);
             }
             slot.doc.check()?;
-            false
+            self.touched.insert(id);
+            return Ok(true);
         }
-        None => {
-            let mut am = AutoCommit::new();
-            am.sync()
-                .receive_sync_message(state, message)
-                .map_err(hearth_doc::DocError::from)?;
-            if am.get_heads().is_empty() {
-                return Ok((false, Vec::new()));
-            }
-            let doc = Doc::from_automerge(id, am, actor.clone())?;
-            let period = doc.period().filter(|p| {
-                doc.kind() == DocKind::Ledger && DocId::ledger(&loaded.household_id, p) == id
-            });
-            let Some(period) = period else {
-                return Err(AppError::Invalid(format!(
-                    "the server sent {id}, which is not one of this household's ledgers"
-                )));
-            };
-            loaded.periods.insert(period.clone(), id);
-            loaded.slots.insert(
-                id,
-                Slot {
-                    doc,
-                    last_seq: 0,
-                    incremental: 0,
-                    period: Some(period),
-                },
-            );
-            true
+        let mut am = AutoCommit::new();
+        am.sync()
+            .receive_sync_message(state, message)
+            .map_err(hearth_doc::DocError::from)?;
+        if am.get_heads().is_empty() {
+            return Ok(false);
         }
-    };
-    store_doc(&mut tx, loaded, id, new).await?;
-    let events =
-        crate::project::project(&mut tx, loaded, entries, weeks, cache, occurrences, now).await?;
-    *known_seq = tx.max_seq().await?;
-    tx.commit().await?;
-    Ok((true, events))
-}
-
-async fn register(
-    inner: &mut Inner,
-    now: DateTime<Utc>,
-    device: &str,
-    role: Role,
-    actors: &BTreeSet<String>,
-) -> Result<Vec<Event>> {
-    let Inner {
-        store,
-        loaded,
-        known_seq,
-        entries,
-        weeks,
-        cache,
-        occurrences,
-        actor,
-        ..
-    } = inner;
-    let loaded = loaded.as_mut().ok_or(AppError::NotInitialized)?;
-    let mut tx = store.begin().await?;
-    let seen = *known_seq;
-    catch_up(&mut tx, loaded, known_seq, actor).await?;
-    if *known_seq != seen {
-        *entries = None;
-        *weeks = None;
+        let doc = Doc::from_automerge(id, am, self.actor.clone())?;
+        let household = self.loaded.household_id;
+        let Some(period) = doc
+            .period()
+            .filter(|p| doc.kind() == DocKind::Ledger && DocId::ledger(&household, p) == id)
+        else {
+            return Err(AppError::Invalid(format!(
+                "the server sent {id}, which is not one of this household's ledgers"
+            )));
+        };
+        self.loaded.periods.insert(period.clone(), id);
+        self.loaded.slots.insert(
+            id,
+            Slot {
+                doc,
+                last_seq: 0,
+                incremental: 0,
+                period: Some(period),
+            },
+        );
+        self.new_docs.insert(id);
+        self.touched.insert(id);
+        Ok(true)
     }
-    let id = loaded.household_id;
-    let slot = loaded.slots.get_mut(&id).ok_or(AppError::NotInitialized)?;
-    for a in actors {
-        slot.doc.put_device(a, device, role)?;
-    }
-    if slot.doc.commit(now.timestamp()).is_none() {
-        return Ok(Vec::new());
-    }
-    store_doc(&mut tx, loaded, id, false).await?;
-    let events =
-        crate::project::project(&mut tx, loaded, entries, weeks, cache, occurrences, now).await?;
-    *known_seq = tx.max_seq().await?;
-    tx.commit().await?;
-    Ok(events)
 }

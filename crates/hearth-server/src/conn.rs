@@ -84,24 +84,7 @@ pub async fn run(server: Arc<Server>, mut socket: WebSocket, device: DeviceRow) 
     };
     if let Some(Close(code, reason)) = close {
         tracing::info!(device = %conn.device.id, code, reason = %reason, "closing connection");
-        if code != CLOSE_NORMAL && code != CLOSE_GOING_AWAY {
-            let _ = socket
-                .send(WsMessage::Binary(
-                    Message::Error {
-                        message: reason.clone(),
-                    }
-                    .encode()
-                    .into(),
-                ))
-                .await;
-        }
-        let reason: String = reason.chars().take(100).collect();
-        let _ = socket
-            .send(WsMessage::Close(Some(CloseFrame {
-                code,
-                reason: reason.into(),
-            })))
-            .await;
+        close_with(&mut socket, code, reason).await;
     }
     for (entry, _) in conn.docs.values() {
         entry.unsubscribe(conn.id);
@@ -118,19 +101,23 @@ pub async fn run(server: Arc<Server>, mut socket: WebSocket, device: DeviceRow) 
 /// Tells a client that cannot read HTTP errors why it is refused, then
 /// closes.
 pub async fn refuse(mut socket: WebSocket, reason: String) {
-    let _ = socket
-        .send(WsMessage::Binary(
-            Message::Error {
-                message: reason.clone(),
-            }
-            .encode()
-            .into(),
-        ))
-        .await;
+    close_with(&mut socket, CLOSE_POLICY, reason).await;
+}
+
+/// Closes with `code`; unless the close is ordinary, an `error` message
+/// first tells the client why (close reasons are cut to 100 characters).
+async fn close_with(socket: &mut WebSocket, code: u16, reason: String) {
+    if code != CLOSE_NORMAL && code != CLOSE_GOING_AWAY {
+        let error = Message::Error {
+            message: reason.clone(),
+        };
+        let _ = socket.send(WsMessage::Binary(error.encode().into())).await;
+    }
+    let reason: String = reason.chars().take(100).collect();
     let _ = socket
         .send(WsMessage::Close(Some(CloseFrame {
-            code: CLOSE_POLICY,
-            reason: reason.chars().take(100).collect::<String>().into(),
+            code,
+            reason: reason.into(),
         })))
         .await;
 }
