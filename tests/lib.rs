@@ -15,6 +15,7 @@ use std::sync::OnceLock;
 use serde_json::Value;
 use tempfile::TempDir;
 
+pub mod desktop;
 pub mod raw;
 pub mod server;
 

@@ -302,7 +302,7 @@ fn permissions_and_pins() {
     );
     r.check(
         &["--as", "Kid", "done", "Bins", "--by", "Kid"],
-        &["Kid has a PIN: give it with --pin"],
+        &["Kid has a PIN: it is needed"],
     );
     r.check(
         &[

@@ -22,7 +22,7 @@ use hearth_domain::ledger::{
 };
 use hearth_domain::occurrence::{occurrences_until, parse_occurrence_key};
 use hearth_domain::perms;
-use hearth_domain::spec::{self, AssignSpec};
+use hearth_domain::spec::AssignSpec;
 use hearth_domain::time::{local_date, period_of};
 use hearth_domain::{
     Chore, ChoreId, DeviceId, Household, Member, MemberId, MissedPolicy, OccurrenceState, Reward,
@@ -35,6 +35,7 @@ use tokio::sync::{Mutex, broadcast};
 mod derive;
 #[doc(hidden)]
 pub mod fixtures;
+pub mod notify;
 mod project;
 pub mod sync;
 pub mod views;
@@ -42,6 +43,7 @@ pub mod views;
 use derive::{CachedPeriod, Derived, derive};
 use project::{EntryCache, project};
 
+pub use hearth_domain::spec;
 pub use views::*;
 
 /// Errors of the façade, each with a stable code.
@@ -121,6 +123,9 @@ fn not_found(what: &'static str, name: &str) -> AppError {
 pub struct Actor {
     pub member: Option<String>,
     pub pin: Option<String>,
+    /// Ask for the PIN even from the device's own member (a shared
+    /// computer, where whoever sits at it may not be that member).
+    pub require_pin: bool,
 }
 
 /// A chore as entered.
@@ -545,6 +550,33 @@ impl App {
         .await
     }
 
+    /// Checks a member's PIN (a member without one passes with none).
+    pub async fn verify_pin(&self, member: &str, pin: Option<&str>) -> Result<MemberView> {
+        let actor = Actor {
+            member: Some(member.to_owned()),
+            pin: pin.map(str::to_owned),
+            require_pin: true,
+        };
+        let mut inner = self.inner.lock().await;
+        inner.catch_up_read().await?;
+        let loaded = inner.load().await?;
+        Ok(member_view(resolve_actor(&loaded.household, &actor, None)?))
+    }
+
+    /// Sets or clears a member's PIN (parents).
+    pub async fn set_pin(&self, actor: &Actor, member: &str, pin: Option<&str>) -> Result<()> {
+        let now = self.now();
+        let pin = pin.map(check_pin).transpose()?;
+        self.write(now, actor, |w, me| {
+            perms::can_edit_household(me)?;
+            let mut m = w.member(member)?.clone();
+            m.pin_hash = pin.map(|p| pin_hash(&m.id, p));
+            w.household_doc()?.put_member(&m)?;
+            Ok(())
+        })
+        .await
+    }
+
     pub async fn members(&self) -> Result<Vec<MemberView>> {
         let mut inner = self.inner.lock().await;
         inner.catch_up_read().await?;
@@ -563,6 +595,27 @@ impl App {
     // ----- chores ---------------------------------------------------------
 
     pub async fn add_chore(&self, actor: &Actor, input: ChoreInput) -> Result<ChoreView> {
+        self.save_chore(actor, None, input).await
+    }
+
+    /// Replaces a chore's definition (by id or title). Its id, history and
+    /// start date stay unless `input.start` is given; later occurrences
+    /// follow the new definition.
+    pub async fn update_chore(
+        &self,
+        actor: &Actor,
+        chore: &str,
+        input: ChoreInput,
+    ) -> Result<ChoreView> {
+        self.save_chore(actor, Some(chore), input).await
+    }
+
+    async fn save_chore(
+        &self,
+        actor: &Actor,
+        existing: Option<&str>,
+        input: ChoreInput,
+    ) -> Result<ChoreView> {
         let now = self.now();
         let title = input.title.trim().to_owned();
         if title.is_empty() || title.chars().count() > 80 {
@@ -590,7 +643,10 @@ impl App {
         let chore = self
             .write(now, actor, |w, me| {
                 perms::can_edit_household(me)?;
-                if w.household().chore(&title).is_some() {
+                let previous = existing.map(|c| w.chore(c).cloned()).transpose()?;
+                if let Some(other) = w.household().chore(&title)
+                    && previous.as_ref().is_none_or(|p| p.id != other.id)
+                {
                     return Err(AppError::Conflict(format!(
                         "there is already a chore called '{title}'"
                     )));
@@ -606,15 +662,23 @@ impl App {
                     AssignSpec::Everyone(ns) => Assignment::Everyone(resolve(ns)?),
                 };
                 let today = local_date(w.household().settings.timezone, now);
-                let mut start = input.start.unwrap_or(today);
+                let mut start = input
+                    .start
+                    .or(previous.as_ref().map(|p| p.schedule.start))
+                    .unwrap_or(today);
                 if let hearth_domain::Recurrence::Once { date } = recurrence {
                     start = start.min(date);
                 }
                 let chore = Chore {
-                    id: ChoreId(new_id()),
+                    id: previous
+                        .as_ref()
+                        .map_or_else(|| ChoreId(new_id()), |p| p.id.clone()),
                     title: title.clone(),
                     notes: input.notes.clone(),
-                    icon: String::new(),
+                    icon: previous
+                        .as_ref()
+                        .map(|p| p.icon.clone())
+                        .unwrap_or_default(),
                     points: input.points,
                     schedule: Schedule {
                         recurrence: recurrence.clone(),
@@ -1966,13 +2030,13 @@ fn resolve_actor<'h>(
     let member = household
         .member(name)
         .ok_or_else(|| not_found("member", name))?;
-    let is_default = default == Some(member.id.as_str());
+    let is_default = default == Some(member.id.as_str()) && !actor.require_pin;
     match (&member.pin_hash, &actor.pin) {
         (Some(hash), Some(pin)) if *hash != pin_hash(&member.id, pin) => {
             Err(AppError::Denied(format!("wrong PIN for {}", member.name)))
         }
         (Some(_), None) if !is_default => Err(AppError::Denied(format!(
-            "{} has a PIN: give it with --pin",
+            "{} has a PIN: it is needed for this",
             member.name
         ))),
         _ => Ok(member),
@@ -2017,7 +2081,7 @@ fn household_view(
         timezone: h.settings.timezone.name().to_owned(),
         device_id,
         acting_member,
-        streak: h.settings.streak,
+        streak: h.settings.streak.into(),
         quiet_hours: h
             .settings
             .quiet_hours
@@ -2050,12 +2114,19 @@ fn member_view(m: &Member) -> MemberView {
 
 fn chore_view(h: &Household, c: &Chore) -> ChoreView {
     let names = |ms: &[MemberId]| ms.iter().map(|m| member_name(h, m)).collect::<Vec<_>>();
-    let assign = match &c.assignment {
-        Assignment::Fixed(m) => format!("fixed:{}", member_name(h, m)),
-        Assignment::Rotate(ms) => format!("rotate:{}", names(ms).join(",")),
-        Assignment::LeastLoaded(ms) => format!("least-loaded:{}", names(ms).join(",")),
-        Assignment::Anyone => "anyone".into(),
-        Assignment::Everyone(ms) => format!("everyone:{}", names(ms).join(",")),
+    let spec = match &c.assignment {
+        Assignment::Fixed(m) => AssignSpec::Fixed(member_name(h, m)),
+        Assignment::Rotate(ms) => AssignSpec::Rotate(names(ms)),
+        Assignment::LeastLoaded(ms) => AssignSpec::LeastLoaded(names(ms)),
+        Assignment::Anyone => AssignSpec::Anyone,
+        Assignment::Everyone(ms) => AssignSpec::Everyone(names(ms)),
+    };
+    let assign = match &spec {
+        AssignSpec::Fixed(n) => format!("fixed:{n}"),
+        AssignSpec::Rotate(ns) => format!("rotate:{}", ns.join(",")),
+        AssignSpec::LeastLoaded(ns) => format!("least-loaded:{}", ns.join(",")),
+        AssignSpec::Anyone => "anyone".into(),
+        AssignSpec::Everyone(ns) => format!("everyone:{}", ns.join(",")),
     };
     ChoreView {
         id: c.id.to_string(),
@@ -2066,6 +2137,7 @@ fn chore_view(h: &Household, c: &Chore) -> ChoreView {
         due_time: c.schedule.due_time.map(|t| t.format("%H:%M").to_string()),
         rolling: c.schedule.rolling,
         window_minutes: c.schedule.window_minutes,
+        assignment: spec::describe_assign(&spec),
         assign,
         missed: match c.missed {
             MissedPolicy::Skip => "skip".into(),

@@ -33,7 +33,7 @@ const META_SYNC_HOUSEHOLD: &str = "sync_household";
 const META_LAST_SYNCED: &str = "sync_last_synced";
 
 /// How this device is registered with a server.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct Link {
     pub server: String,
     pub household_id: String,
@@ -44,7 +44,7 @@ pub struct Link {
 }
 
 /// An invite code to give to a new device.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, ts_rs::TS)]
 pub struct InviteView {
     pub code: String,
     pub role: String,
@@ -52,7 +52,7 @@ pub struct InviteView {
 }
 
 /// A device of the household, as the server knows it.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, ts_rs::TS)]
 pub struct DeviceView {
     pub id: String,
     pub name: String,
@@ -64,7 +64,7 @@ pub struct DeviceView {
 }
 
 /// Where sync stands.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct SyncStatus {
     /// Registered with a server at all.
     pub linked: bool,
@@ -79,7 +79,7 @@ pub struct SyncStatus {
 }
 
 /// What one sync did.
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, ts_rs::TS)]
 pub struct SyncReport {
     pub documents: usize,
     pub received: usize,
@@ -456,7 +456,7 @@ impl App {
     /// happen; reconnects with exponential backoff and jitter while the
     /// server is unreachable. Returns only if this device is refused
     /// (revoked, or its token unknown).
-    pub async fn sync_watch(&self, mut on_event: impl FnMut(WatchEvent)) -> Result<()> {
+    pub async fn sync_watch(&self, mut on_event: impl FnMut(WatchEvent) + Send) -> Result<()> {
         let link = self.require_link().await?;
         let mut delay = Duration::from_millis(250);
         loop {
@@ -480,7 +480,7 @@ impl App {
         &self,
         link: &Link,
         watch: bool,
-        on_event: &mut dyn FnMut(WatchEvent),
+        on_event: &mut (dyn FnMut(WatchEvent) + Send),
     ) -> Result<SyncReport> {
         let ws_url = format!(
             "{}/v1/sync",

@@ -57,7 +57,7 @@ async fn family(dir: &std::path::Path, clock: &Clock) -> App {
 fn anna() -> Actor {
     Actor {
         member: Some("Anna".into()),
-        pin: None,
+        ..Actor::default()
     }
 }
 
@@ -122,6 +122,7 @@ async fn failed_commands_change_nothing() {
     let wrong_pin = Actor {
         member: Some("Mum".into()),
         pin: Some("9999".into()),
+        ..Actor::default()
     };
     let err = app
         .adjust(&wrong_pin, "Anna", 5, "bonus")

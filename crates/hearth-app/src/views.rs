@@ -2,8 +2,9 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
+use ts_rs::TS;
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, TS)]
 pub struct HouseholdView {
     pub id: String,
     pub name: String,
@@ -12,12 +13,29 @@ pub struct HouseholdView {
     pub acting_member: Option<String>,
     /// The streak bonus: `percent` more per `every` on-time occurrences in a
     /// row, at most `cap_percent`.
-    pub streak: hearth_domain::StreakRule,
+    pub streak: StreakView,
     /// Quiet hours for notifications, `HH:MM-HH:MM`.
     pub quiet_hours: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Copy, Serialize, TS)]
+pub struct StreakView {
+    pub every: u32,
+    pub percent: u32,
+    pub cap_percent: u32,
+}
+
+impl From<hearth_domain::StreakRule> for StreakView {
+    fn from(r: hearth_domain::StreakRule) -> Self {
+        StreakView {
+            every: r.every,
+            percent: r.percent,
+            cap_percent: r.cap_percent,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
 pub struct MemberView {
     pub id: String,
     pub name: String,
@@ -27,7 +45,7 @@ pub struct MemberView {
     pub goal: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, TS)]
 pub struct ChoreView {
     pub id: String,
     pub title: String,
@@ -39,13 +57,16 @@ pub struct ChoreView {
     pub due_time: Option<String>,
     pub rolling: bool,
     pub window_minutes: Option<u32>,
+    /// The `--assign` spec.
     pub assign: String,
+    /// The same in plain words.
+    pub assignment: String,
     pub missed: String,
     pub requires_approval: bool,
     pub archived: bool,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, TS)]
 pub struct RewardView {
     pub id: String,
     pub title: String,
@@ -57,7 +78,7 @@ pub struct RewardView {
     pub requires_approval: bool,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, TS)]
 pub struct OccurrenceView {
     pub key: String,
     pub chore_id: String,
@@ -72,7 +93,7 @@ pub struct OccurrenceView {
     pub done_by: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, TS)]
 pub struct CompletionView {
     pub key: String,
     pub chore: String,
@@ -82,7 +103,7 @@ pub struct CompletionView {
     pub status: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, TS)]
 pub struct RedemptionView {
     pub id: String,
     pub reward: String,
@@ -93,7 +114,7 @@ pub struct RedemptionView {
     pub status: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, TS)]
 pub struct BalanceView {
     pub member_id: String,
     pub member: String,
@@ -105,14 +126,14 @@ pub struct BalanceView {
     pub goal: Option<GoalView>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, TS)]
 pub struct GoalView {
     pub reward: String,
     pub cost: i64,
     pub percent: i64,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, TS)]
 pub struct HistoryView {
     pub kind: String,
     pub entry: String,
@@ -123,7 +144,7 @@ pub struct HistoryView {
     pub detail: serde_json::Value,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, TS)]
 pub struct WeekView {
     pub week: String,
     pub member: String,

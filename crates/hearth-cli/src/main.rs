@@ -375,6 +375,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
     let actor = Actor {
         member: cli.as_member,
         pin: cli.pin,
+        require_pin: false,
     };
     let out = Out { json: cli.json };
     match cli.command {

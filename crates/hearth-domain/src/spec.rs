@@ -282,6 +282,22 @@ pub enum AssignSpec {
 const ASSIGN_HELP: &str =
     "expected fixed:NAME, rotate:A,B,C, least-loaded:A,B, anyone or everyone:A,B";
 
+/// An assignment in plain words: "rotates Anna → Ben → Cara".
+pub fn describe_assign(spec: &AssignSpec) -> String {
+    let list = |ns: &[String]| match ns {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    };
+    match spec {
+        AssignSpec::Fixed(n) => format!("always {n}"),
+        AssignSpec::Rotate(ns) => format!("rotates {}", ns.join(" → ")),
+        AssignSpec::LeastLoaded(ns) => format!("whoever of {} has done least", list(ns)),
+        AssignSpec::Anyone => "anyone".to_owned(),
+        AssignSpec::Everyone(ns) => format!("each of {}", list(ns)),
+    }
+}
+
 /// Parses `--assign`.
 pub fn parse_assign(input: &str) -> Result<AssignSpec, SpecError> {
     let what = "assignment";

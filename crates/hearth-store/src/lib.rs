@@ -221,6 +221,13 @@ impl Store {
         Ok(())
     }
 
+    /// The ids of every notification fact recorded so far.
+    pub async fn notices(&mut self) -> Result<Vec<String>> {
+        Ok(sqlx::query_scalar("SELECT id FROM notices")
+            .fetch_all(&mut self.conn)
+            .await?)
+    }
+
     /// Storage used by a document.
     pub async fn doc_size(&mut self, doc_id: &str) -> Result<DocSize> {
         let row = sqlx::query(
@@ -413,6 +420,31 @@ impl Tx<'_> {
             .bind(key)
             .execute(&mut *self.tx)
             .await?;
+        Ok(())
+    }
+
+    /// Records notification facts (`at` in Unix milliseconds); recording one
+    /// twice keeps the first.
+    pub async fn add_notices(&mut self, ids: &[String], at: i64) -> Result<()> {
+        for id in ids {
+            sqlx::query("INSERT INTO notices (id, at) VALUES (?, ?) ON CONFLICT (id) DO NOTHING")
+                .bind(id)
+                .bind(at)
+                .execute(&mut *self.tx)
+                .await?;
+        }
+        Ok(())
+    }
+
+    /// Forgets notification facts that no longer hold, so they can be told
+    /// again when they next do.
+    pub async fn delete_notices(&mut self, ids: &[String]) -> Result<()> {
+        for id in ids {
+            sqlx::query("DELETE FROM notices WHERE id = ?")
+                .bind(id)
+                .execute(&mut *self.tx)
+                .await?;
+        }
         Ok(())
     }
 

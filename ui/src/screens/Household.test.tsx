@@ -1,0 +1,90 @@
+import { fireEvent, render, screen, waitFor } from "@testing-library/preact";
+import { beforeEach, expect, test } from "vitest";
+import { SessionProvider } from "../app/session";
+import type { SyncStatus } from "../bindings";
+import { fakeShell, household, localOnly, member } from "../test/fake";
+import { Household } from "./Household";
+
+const state = household([member("Anna", "child"), member("Mum", "parent")]);
+beforeEach(() => localStorage.setItem("hearth.profile", "Mum"));
+
+function renderIt() {
+  return render(
+    <SessionProvider initial={state}>
+      <Household />
+    </SessionProvider>,
+  );
+}
+
+test("members are listed and a parent adds one with a PIN", async () => {
+  const shell = fakeShell(state, { add_member: (a) => ({ ...member((a.input as { name: string }).name, "child"), has_pin: true }) });
+  const { container } = renderIt();
+  expect(container.querySelector('[data-member="Anna"]')).not.toBeNull();
+  expect(container.querySelector('[data-member="Mum"]')!.getAttribute("data-role")).toBe("parent");
+  const role = document.getElementById("member-role") as HTMLSelectElement;
+  expect(Array.from(role.options).map((o) => o.value)).toEqual(["parent", "child"]);
+  fireEvent.input(document.getElementById("member-name")!, { target: { value: "Ben" } });
+  fireEvent.change(role, { target: { value: "child" } });
+  fireEvent.input(document.getElementById("member-pin")!, { target: { value: "8642" } });
+  fireEvent.click(document.getElementById("add-member")!);
+  await waitFor(() => expect(shell.of("add_member")).toEqual([{ actor: { member: "Mum", pin: null }, input: { name: "Ben", role: "child", pin: "8642" } }]));
+});
+
+test("setting a PIN", async () => {
+  const shell = fakeShell(state, { set_pin: () => null });
+  const { container } = renderIt();
+  fireEvent.click(container.querySelector('[data-member="Anna"] .set-pin')!);
+  fireEvent.input(await screen.findByLabelText("New PIN (4–6 digits)"), { target: { value: "1234" } });
+  fireEvent.click(document.getElementById("save-pin")!);
+  await waitFor(() => expect(shell.of("set_pin")).toEqual([{ actor: { member: "Mum", pin: null }, member: "Anna", pin: "1234" }]));
+});
+
+test("settings send only what changed", async () => {
+  const shell = fakeShell(state, { update_settings: () => state.household });
+  renderIt();
+  fireEvent.click(document.getElementById("quiet-on")!);
+  fireEvent.input(document.getElementById("quiet-from")!, { target: { value: "20:30" } });
+  fireEvent.input(document.getElementById("streak-every")!, { target: { value: "5" } });
+  fireEvent.click(document.getElementById("save-settings")!);
+  await waitFor(() => expect(shell.of("update_settings")).toHaveLength(1));
+  expect(shell.of("update_settings")[0]).toEqual({
+    actor: { member: "Mum", pin: null },
+    input: { name: null, timezone: null, quiet_hours: "20:30-07:00", streak: "5:10:50" },
+  });
+});
+
+test("connecting a server, when not linked", async () => {
+  const shell = fakeShell(state, { connect_server: () => ({ server: "https://h.example", household_id: "hh", device_id: "d1", role: "parent" }) });
+  renderIt();
+  await waitFor(() => expect(document.getElementById("server-url")).not.toBeNull());
+  fireEvent.input(document.getElementById("server-url")!, { target: { value: "https://h.example" } });
+  fireEvent.input(document.getElementById("registration-secret")!, { target: { value: "s3cret" } });
+  fireEvent.click(document.getElementById("connect-server")!);
+  await waitFor(() => expect(shell.of("connect_server")).toEqual([{ server: "https://h.example", registration_secret: "s3cret" }]));
+});
+
+test("when linked: an invite shows its code and QR; devices can be revoked", async () => {
+  const linked: SyncStatus = { ...localOnly, linked: true, server: "https://h.example", device_id: "d1", role: "parent", online: true };
+  const shell = fakeShell(state, {
+    sync_status: () => linked,
+    invite: (a) => ({ code: "K7PX-Q2", role: a.role, expires_at: Date.now() + 15 * 60_000, qr_svg: '<svg id="qr-svg" xmlns="http://www.w3.org/2000/svg"></svg>' }),
+    devices: () => [
+      { id: "d1", name: "Kitchen", role: "parent", created_at: Date.now(), last_seen_at: null, revoked: false, connected: true },
+      { id: "d2", name: "Anna's laptop", role: "child", created_at: Date.now(), last_seen_at: null, revoked: false, connected: false },
+    ],
+    revoke: () => null,
+  });
+  const { container } = renderIt();
+  await waitFor(() => expect(document.getElementById("create-invite")).not.toBeNull());
+  fireEvent.change(document.getElementById("invite-role")!, { target: { value: "parent" } });
+  fireEvent.click(document.getElementById("create-invite")!);
+  await waitFor(() => expect(document.getElementById("invite-code")?.textContent).toBe("K7PX-Q2"));
+  expect(shell.of("invite")).toEqual([{ role: "parent" }]);
+  expect(document.getElementById("qr-svg")).not.toBeNull();
+  expect(container.textContent).toMatch(/expires in 1[45]:\d\d/);
+  await waitFor(() => expect(container.querySelector('[data-device="d2"] .revoke-device')).not.toBeNull());
+  expect(container.querySelector('[data-device="d1"] .revoke-device')).toBeNull();
+  fireEvent.click(container.querySelector('[data-device="d2"] .revoke-device')!);
+  fireEvent.click(document.getElementById("confirm-revoke")!);
+  await waitFor(() => expect(shell.of("revoke")).toEqual([{ device: "d2" }]));
+});
