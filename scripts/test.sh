@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Sets up and runs every check and test: formatting, clippy, and the whole
-# workspace's tests (unit, property and end-to-end tests of real processes).
+# Sets up and runs every check and test: formatting, clippy, the front-end's
+# tests, and the whole workspace's tests (unit, property and end-to-end tests
+# of real processes, the desktop app's under a virtual display).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
@@ -23,7 +24,16 @@ fi
 cargo fmt --all -- --check
 cargo clippy --workspace --all-targets --locked -- -D warnings
 cargo build --workspace --locked
-cargo nextest run --workspace --locked --no-fail-fast
+
+# The front-end's unit and component tests (its type check and build ran in
+# setup, since the app embeds the build).
+(cd ui && npm test --silent)
+
+# Every Rust test, the desktop app's end-to-end tests included: those drive
+# the real app under a virtual display and a session bus with a
+# notification daemon, and leave screenshots in target/screenshots.
+HEARTH_DESKTOP_E2E=1 bash scripts/desktop-session.sh \
+    cargo nextest run --workspace --locked --no-fail-fast
 
 # The deployment artifacts, each with its real validator.
 bash scripts/check-deploy.sh

@@ -23,10 +23,15 @@ pub fn enabled() -> bool {
     std::env::var_os("HEARTH_DESKTOP_E2E").is_some_and(|v| v != "0")
 }
 
-/// The `hearth-desktop` binary next to the `hearth` binary under test.
+/// The `hearth-desktop` binary: `HEARTH_DESKTOP_BIN`, else the one next to
+/// the `hearth` binary under test.
 pub fn desktop_bin() -> PathBuf {
-    let bin = crate::hearth_bin()
-        .with_file_name(format!("hearth-desktop{}", std::env::consts::EXE_SUFFIX));
+    let bin = std::env::var_os("HEARTH_DESKTOP_BIN")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            crate::hearth_bin()
+                .with_file_name(format!("hearth-desktop{}", std::env::consts::EXE_SUFFIX))
+        });
     assert!(
         bin.is_file(),
         "the desktop app is not built: no {} (cargo build -p hearth-desktop)",
@@ -128,6 +133,8 @@ impl Window {
         let serde_json::Value::Object(caps) = caps else {
             unreachable!("capabilities are an object")
         };
+        // The workspace links both of rustls's crypto providers: pick one.
+        let _ = rustls::crypto::ring::default_provider().install_default();
         let client = ClientBuilder::rustls()
             .context("TLS setup")?
             .capabilities(caps)
@@ -288,6 +295,14 @@ impl Window {
 
     /// Saves a screenshot of the window as `NAME.png` in the screenshot dir.
     pub async fn screenshot(&self, name: &str) -> Result<PathBuf> {
+        // Passing messages would cover what the screenshot is of.
+        self.client
+            .execute(
+                "document.querySelectorAll('.toast-close').forEach(b => b.click())",
+                vec![],
+            )
+            .await?;
+        tokio::time::sleep(Duration::from_millis(300)).await;
         let png = self.client.screenshot().await?;
         let dir = screenshot_dir();
         std::fs::create_dir_all(&dir)?;

@@ -41,12 +41,18 @@ fn find_bin() -> Result<PathBuf, String> {
         };
     }
     let exe = std::env::current_exe().map_err(|e| format!("cannot find the test binary: {e}"))?;
-    // target/<profile>/deps/e2e-<hash> → target/<profile>/hearth
+    // target/<profile>/deps/e2e-<hash> → target/<profile>/hearth; a binary
+    // of this crate (target/<profile>/desktop-bench) has it next to itself.
+    let name = format!("hearth{}", std::env::consts::EXE_SUFFIX);
+    let beside = exe.with_file_name(&name);
+    if beside.is_file() {
+        return Ok(beside);
+    }
     let dir = exe
         .parent()
         .and_then(Path::parent)
         .ok_or_else(|| format!("unexpected test binary path {}", exe.display()))?;
-    let bin = dir.join(format!("hearth{}", std::env::consts::EXE_SUFFIX));
+    let bin = dir.join(&name);
     if bin.is_file() {
         Ok(bin)
     } else {

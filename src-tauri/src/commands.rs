@@ -153,6 +153,18 @@ pub struct RewardForm {
     pub visible_to: Vec<String>,
 }
 
+impl From<RewardForm> for RewardInput {
+    fn from(f: RewardForm) -> Self {
+        RewardInput {
+            title: f.title,
+            cost: f.cost,
+            stock: f.stock,
+            approval: f.approval,
+            visible_to: f.visible_to,
+        }
+    }
+}
+
 /// Settings to change; `null` leaves one as it is.
 #[derive(Debug, Deserialize, TS)]
 pub struct SettingsForm {
@@ -241,6 +253,20 @@ pub async fn history(
     Ok(shell.app.history(member.as_deref(), limit.into()).await?)
 }
 
+/// Completions waiting for a parent's approval, oldest first.
+#[tauri::command(rename_all = "snake_case")]
+pub async fn pending_completions(shell: State<'_, Shell>) -> Res<Vec<HistoryView>> {
+    let mut pending: Vec<HistoryView> = shell
+        .app
+        .history(None, i64::MAX)
+        .await?
+        .into_iter()
+        .filter(|h| h.kind == "completion" && h.status == "pending")
+        .collect();
+    pending.reverse();
+    Ok(pending)
+}
+
 #[tauri::command(rename_all = "snake_case")]
 pub async fn stats(shell: State<'_, Shell>) -> Res<Vec<WeekView>> {
     Ok(shell.app.stats().await?)
@@ -278,6 +304,8 @@ pub async fn create_household(shell: State<'_, Shell>, input: NewHousehold) -> R
         .app
         .init(&input.name, &input.timezone, &input.parent, pin.as_deref())
         .await?;
+    // The notifier's first look at the new household.
+    shell.app.take_notices().await?;
     shell.changed();
     Ok(view)
 }
@@ -461,14 +489,25 @@ pub async fn add_reward(
     actor: ActorArg,
     input: RewardForm,
 ) -> Res<RewardView> {
-    let input = RewardInput {
-        title: input.title,
-        cost: input.cost,
-        stock: input.stock,
-        approval: input.approval,
-        visible_to: input.visible_to,
-    };
-    Ok(shell.app.add_reward(&actor.into(), input).await?)
+    Ok(shell.app.add_reward(&actor.into(), input.into()).await?)
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn update_reward(
+    shell: State<'_, Shell>,
+    actor: ActorArg,
+    reward: String,
+    input: RewardForm,
+) -> Res<RewardView> {
+    Ok(shell
+        .app
+        .update_reward(&actor.into(), &reward, input.into())
+        .await?)
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn archive_reward(shell: State<'_, Shell>, actor: ActorArg, reward: String) -> Res<()> {
+    Ok(shell.app.archive_reward(&actor.into(), &reward).await?)
 }
 
 #[tauri::command(rename_all = "snake_case")]
@@ -500,13 +539,32 @@ pub async fn sync_status(shell: State<'_, Shell>) -> Res<SyncStatus> {
     Ok(shell.status().await?)
 }
 
+/// Checks that `actor` is a parent, with their PIN: for what the app does
+/// on the household's behalf rather than as a member (the server, devices).
+async fn parent(shell: &Shell, actor: &ActorArg) -> Res<()> {
+    let member = shell
+        .app
+        .verify_pin(&actor.member, actor.pin.as_deref())
+        .await?;
+    if member.role == "parent" {
+        Ok(())
+    } else {
+        Err(ErrorBody {
+            code: "denied".to_owned(),
+            message: format!("only a parent can do this, and {} is a child", member.name),
+        })
+    }
+}
+
 #[tauri::command(rename_all = "snake_case")]
 pub async fn connect_server(
     shell: State<'_, Shell>,
     handle: tauri::AppHandle,
+    actor: ActorArg,
     server: String,
     registration_secret: Option<String>,
 ) -> Res<Link> {
+    parent(&shell, &actor).await?;
     let secret = registration_secret.filter(|s| !s.is_empty());
     let link = shell
         .app
@@ -517,7 +575,8 @@ pub async fn connect_server(
 }
 
 #[tauri::command(rename_all = "snake_case")]
-pub async fn invite(shell: State<'_, Shell>, role: String) -> Res<Invite> {
+pub async fn invite(shell: State<'_, Shell>, actor: ActorArg, role: String) -> Res<Invite> {
+    parent(&shell, &actor).await?;
     let view = shell.app.invite(&role).await?;
     Ok(Invite {
         qr_svg: crate::qr_svg(&view.code),
@@ -533,7 +592,8 @@ pub async fn devices(shell: State<'_, Shell>) -> Res<Vec<DeviceView>> {
 }
 
 #[tauri::command(rename_all = "snake_case")]
-pub async fn revoke(shell: State<'_, Shell>, device: String) -> Res<()> {
+pub async fn revoke(shell: State<'_, Shell>, actor: ActorArg, device: String) -> Res<()> {
+    parent(&shell, &actor).await?;
     Ok(shell.app.revoke(&device).await?)
 }
 

@@ -211,6 +211,12 @@ async fn join(
     };
     let pulled = shell.app.sync_once(Duration::from_secs(120)).await;
     counter.abort();
+    // The household as pulled is what this computer starts from: the
+    // notifier's first look records it without telling it, and tells what
+    // happens from here on.
+    if let Err(e) = shell.app.take_notices().await {
+        tracing::warn!(error = %e, "cannot record the household's notifications");
+    }
     match pulled {
         Ok(report) => {
             progress(
@@ -336,6 +342,7 @@ fn main() {
             commands::redemptions,
             commands::history,
             commands::stats,
+            commands::pending_completions,
             commands::describe,
             commands::verify_pin,
             commands::create_household,
@@ -353,6 +360,8 @@ fn main() {
             commands::review,
             commands::adjust,
             commands::add_reward,
+            commands::update_reward,
+            commands::archive_reward,
             commands::redeem,
             commands::move_redemption,
             commands::sync_status,
@@ -371,14 +380,12 @@ fn main() {
             let wake = shell.wake.clone();
             let events_handle = handle.clone();
             tauri::async_runtime::spawn(async move {
-                loop {
-                    match events.recv().await {
-                        Ok(_) | Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {
-                            emit(&events_handle, "changed", ());
-                            wake.notify_one();
-                        }
-                        Err(tokio::sync::broadcast::error::RecvError::Closed) => break,
-                    }
+                // A lagging receiver has missed events, not the change.
+                while let Ok(_) | Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) =
+                    events.recv().await
+                {
+                    emit(&events_handle, "changed", ());
+                    wake.notify_one();
                 }
             });
             let linked = tauri::async_runtime::block_on(app.sync_status(false))

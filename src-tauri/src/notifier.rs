@@ -14,8 +14,13 @@ use tokio::sync::Notify;
 const SETTLE: Duration = Duration::from_millis(250);
 const TICK: Duration = Duration::from_secs(60);
 
+/// The first look waits for the window to have shown itself: the window's
+/// first queries and the notifier's share the household.
+const FIRST_LOOK: Duration = Duration::from_secs(3);
+
 pub fn spawn(app: Arc<App>, wake: Arc<Notify>) {
     tauri::async_runtime::spawn(async move {
+        tokio::time::sleep(FIRST_LOOK).await;
         loop {
             match app.take_notices().await {
                 Ok(notices) if notices.len() > MAX_AT_ONCE => show(summary(&notices)).await,

@@ -192,10 +192,11 @@ impl Drop for NotifyMonitor {
     }
 }
 
-/// Two computers on one server: Anna's completion, made on B, is approved
-/// in A's window; B's window shows her new balance without a restart, and B
-/// shows the notification (A runs with notifications off, so the one on the
-/// bus is B's).
+/// Two computers on one server. B joins in its first-run screen with a code
+/// made on A; Anna completes her chore in B's window; it appears in A's
+/// window, where Mum approves it; B's window shows Anna's new balance
+/// without a restart, and B shows the notification (A runs with
+/// notifications off, so the one on the bus is B's).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_approval_on_one_computer_reaches_the_other() -> Result<()> {
     if skip("an_approval_on_one_computer_reaches_the_other") {
@@ -227,28 +228,29 @@ async fn an_approval_on_one_computer_reaches_the_other() -> Result<()> {
     ]);
     a.ok(&["connect", "--server", &server.url()]);
     a.ok(&["sync"]);
-    let b = Hearth::new();
     let invite = a.json(&["invite", "--role", "parent"]);
-    b.ok(&[
-        "join",
-        "--server",
-        &server.url(),
-        "--code",
-        str_of(&invite, "code"),
-    ]);
-    b.ok(&["--as", "Anna", "done", "Feed the cat", "--by", "Anna"]);
-    b.ok(&["sync"]);
-    a.ok(&["sync"]);
+    let b = Hearth::new();
 
     let monitor = NotifyMonitor::start()?;
     let wa = Window::open("A", a.data_dir(), &["--no-notifications"]).await?;
     let wb = Window::open("B", b.data_dir(), &[]).await?;
-    wb.switch_to("Anna", None).await?;
-    wb.wait_attr("[data-balance=\"Anna\"]", "data-points", "0")
-        .await?;
+
+    // B joins through its first-run screen.
+    wb.fill("#join-server", &server.url()).await?;
+    wb.fill("#join-code", str_of(&invite, "code")).await?;
+    wb.click("#join-household").await?;
+    wb.wait_attr("main", "data-screen", "today").await?;
     wb.wait_attr("#sync-indicator", "data-state", "online")
         .await?;
 
+    // Anna, at B, completes her chore.
+    wb.switch_to("Anna", None).await?;
+    let chore = "[data-title=\"Feed the cat\"]";
+    wb.click(&format!("{chore} .done-button")).await?;
+    wb.wait_attr(chore, "data-status", "pending").await?;
+    assert_eq!(wb.balance("Anna").await?.as_deref(), Some("0"));
+
+    // It reaches A's window; Mum approves it there.
     wa.switch_to("Mum", Some("1234")).await?;
     wa.nav("approvals").await?;
     wa.click("[data-approval] .approve").await?;

@@ -39,8 +39,11 @@ export const history = (member: string | null, limit: number) =>
 export const stats = () => call<B.WeekView[]>("stats");
 export const describe = (every: string, assign: string | null) =>
   call<B.Described>("describe", { every, assign });
+/** Checks a member's PIN; resolves with the member, rejects `denied` on a wrong PIN. */
 export const verifyPin = (member: string, pin: string | null) =>
-  call<null>("verify_pin", { actor: { member, pin } });
+  call<B.MemberView>("verify_pin", { actor: { member, pin } });
+/** Every completion waiting for a parent's approval, oldest first (no limit). */
+export const pendingCompletions = () => call<B.HistoryView[]>("pending_completions");
 
 // ----- household ---------------------------------------------------------
 export const createHousehold = (input: B.NewHousehold) =>
@@ -75,6 +78,10 @@ export const adjust = (actor: B.Actor, member: string, points: number, reason: s
 // ----- rewards -----------------------------------------------------------
 export const addReward = (actor: B.Actor, input: B.RewardForm) =>
   call<B.RewardView>("add_reward", { actor, input });
+export const updateReward = (actor: B.Actor, reward: string, input: B.RewardForm) =>
+  call<B.RewardView>("update_reward", { actor, reward, input });
+/** Withdraws a reward from the store; its history stays. */
+export const archiveReward = (actor: B.Actor, reward: string) => call<null>("archive_reward", { actor, reward });
 export const redeem = (actor: B.Actor, reward: string, by: string) =>
   call<B.RedemptionView>("redeem", { actor, reward, by });
 export const moveRedemption = (
@@ -85,11 +92,12 @@ export const moveRedemption = (
 
 // ----- sync --------------------------------------------------------------
 export const syncStatus = () => call<B.SyncStatus>("sync_status");
-export const connectServer = (server: string, registrationSecret: string | null) =>
-  call<B.Link>("connect_server", { server, registration_secret: registrationSecret });
-export const invite = (role: "parent" | "child") => call<B.Invite>("invite", { role });
+// Connecting, inviting and revoking need a parent (`actor`, with their PIN).
+export const connectServer = (actor: B.Actor, server: string, registrationSecret: string | null) =>
+  call<B.Link>("connect_server", { actor, server, registration_secret: registrationSecret });
+export const invite = (actor: B.Actor, role: "parent" | "child") => call<B.Invite>("invite", { actor, role });
 export const devices = () => call<B.DeviceView[]>("devices");
-export const revoke = (device: string) => call<null>("revoke", { device });
+export const revoke = (actor: B.Actor, device: string) => call<null>("revoke", { actor, device });
 export const syncNow = () => call<B.SyncReport>("sync_now");
 
 // ----- events ------------------------------------------------------------

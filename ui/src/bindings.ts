@@ -31,7 +31,11 @@ assign: string,
 /**
  * The same in plain words.
  */
-assignment: string, missed: string, requires_approval: boolean, archived: boolean, };
+assignment: string, missed: string, requires_approval: boolean, archived: boolean, 
+/**
+ * The first day it can be due.
+ */
+start: string, notes: string, };
 
 export type RewardView = { id: string, title: string, cost: number, stock: number | null, 
 /**

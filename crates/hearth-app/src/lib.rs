@@ -1021,6 +1021,39 @@ impl App {
     // ----- rewards and redemptions ---------------------------------------
 
     pub async fn add_reward(&self, actor: &Actor, input: RewardInput) -> Result<RewardView> {
+        self.save_reward(actor, None, input).await
+    }
+
+    /// Replaces a reward's definition (by id or title); requests already
+    /// made keep the cost they were made at.
+    pub async fn update_reward(
+        &self,
+        actor: &Actor,
+        reward: &str,
+        input: RewardInput,
+    ) -> Result<RewardView> {
+        self.save_reward(actor, Some(reward), input).await
+    }
+
+    /// Withdraws a reward from the store; its history stays.
+    pub async fn archive_reward(&self, actor: &Actor, reward: &str) -> Result<()> {
+        let now = self.now();
+        self.write(now, actor, |w, me| {
+            perms::can_edit_household(me)?;
+            let mut r = w.reward(reward)?.clone();
+            r.archived = true;
+            w.household_doc()?.put_reward(&r)?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn save_reward(
+        &self,
+        actor: &Actor,
+        existing: Option<&str>,
+        input: RewardInput,
+    ) -> Result<RewardView> {
         let now = self.now();
         let title = input.title.trim().to_owned();
         if title.is_empty() || title.chars().count() > 80 {
@@ -1035,7 +1068,10 @@ impl App {
         let reward = self
             .write(now, actor, |w, me| {
                 perms::can_edit_household(me)?;
-                if w.household().reward(&title).is_some() {
+                let previous = existing.map(|r| w.reward(r).cloned()).transpose()?;
+                if let Some(other) = w.household().reward(&title)
+                    && previous.as_ref().is_none_or(|p| p.id != other.id)
+                {
                     return Err(AppError::Conflict(format!(
                         "there is already a reward called '{title}'"
                     )));
@@ -1046,9 +1082,14 @@ impl App {
                     .map(|n| Ok(w.member(n)?.id.clone()))
                     .collect::<Result<Vec<_>>>()?;
                 let reward = Reward {
-                    id: RewardId(new_id()),
+                    id: previous
+                        .as_ref()
+                        .map_or_else(|| RewardId(new_id()), |p| p.id.clone()),
                     title: title.clone(),
-                    icon: String::new(),
+                    icon: previous
+                        .as_ref()
+                        .map(|p| p.icon.clone())
+                        .unwrap_or_default(),
                     cost: input.cost,
                     stock: input.stock,
                     visible_to,
@@ -2144,6 +2185,8 @@ fn chore_view(h: &Household, c: &Chore) -> ChoreView {
             MissedPolicy::Overdue { penalty: 0 } => "overdue".into(),
             MissedPolicy::Overdue { penalty } => format!("overdue:{penalty}"),
         },
+        start: c.schedule.start,
+        notes: c.notes.clone(),
         requires_approval: c.requires_approval,
         archived: c.archived,
     }

@@ -212,3 +212,115 @@ async fn penalties_appear_when_their_time_comes() {
     clock.set(t(17, 1));
     assert_eq!(app.balances(Some("Anna")).await.unwrap()[0].spendable, 6);
 }
+
+fn titles(notices: &[crate::notify::Notice]) -> Vec<String> {
+    notices.iter().map(|n| n.title.clone()).collect()
+}
+
+#[tokio::test]
+async fn notifications_are_told_once_from_the_household_state() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = Clock::at(t(8, 0));
+    let app = family(dir.path(), &clock).await;
+    app.add_reward(
+        &Actor::default(),
+        RewardInput {
+            title: "Ice cream".into(),
+            cost: 5,
+            approval: true,
+            ..RewardInput::default()
+        },
+    )
+    .await
+    .unwrap();
+    // The first look records what stands without telling it.
+    let c = app.done(&anna(), "Dishes", "Anna", None).await.unwrap();
+    assert!(app.take_notices().await.unwrap().is_empty());
+
+    // An approval: the points, and now Anna can afford the ice cream.
+    app.review(&Actor::default(), &c.key, Verdict::Approve)
+        .await
+        .unwrap();
+    let told = titles(&app.take_notices().await.unwrap());
+    assert_eq!(
+        told,
+        vec![
+            "Dishes: approved".to_owned(),
+            "Anna can afford Ice cream".to_owned()
+        ]
+    );
+    assert!(app.take_notices().await.unwrap().is_empty(), "told twice");
+
+    // A restart tells nothing again.
+    drop(app);
+    let app = App::open_with_clock(dir.path(), clock.clock())
+        .await
+        .unwrap();
+    assert!(app.take_notices().await.unwrap().is_empty());
+
+    // Her request goes to the parents; spending makes the reward
+    // unaffordable, so affording it again is told again.
+    let r = app.redeem(&anna(), "Ice cream", "Anna").await.unwrap();
+    assert_eq!(
+        titles(&app.take_notices().await.unwrap()),
+        vec!["Anna asks for Ice cream".to_owned()]
+    );
+    app.move_redemption(
+        &Actor::default(),
+        &r.id,
+        hearth_domain::ledger::RedemptionStatus::Approved,
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        titles(&app.take_notices().await.unwrap()),
+        vec!["Ice cream: approved".to_owned()]
+    );
+    app.adjust(&Actor::default(), "Anna", 5, "birthday")
+        .await
+        .unwrap();
+    assert_eq!(
+        titles(&app.take_notices().await.unwrap()),
+        vec!["Anna can afford Ice cream".to_owned()]
+    );
+
+    // Quiet hours (21:00-07:00 in Berlin) hold everything back until they end.
+    app.update_settings(
+        &Actor::default(),
+        crate::SettingsInput {
+            quiet_hours: Some(Some((
+                chrono::NaiveTime::from_hms_opt(21, 0, 0).unwrap(),
+                chrono::NaiveTime::from_hms_opt(7, 0, 0).unwrap(),
+            ))),
+            ..crate::SettingsInput::default()
+        },
+    )
+    .await
+    .unwrap();
+    // 22:30 in Berlin.
+    clock.set(
+        Utc.with_ymd_and_hms(2027, 3, 10, 21, 30, 0)
+            .single()
+            .unwrap(),
+    );
+    app.add_chore(
+        &Actor::default(),
+        ChoreInput {
+            title: "Trash".into(),
+            points: 2,
+            every: "day".into(),
+            approval: true,
+            ..ChoreInput::default()
+        },
+    )
+    .await
+    .unwrap();
+    app.done(&anna(), "Trash", "Anna", None).await.unwrap();
+    assert!(app.take_notices().await.unwrap().is_empty(), "quiet hours");
+    // 07:05 in Berlin: the quiet hours are over.
+    clock.set(Utc.with_ymd_and_hms(2027, 3, 11, 6, 5, 0).single().unwrap());
+    assert_eq!(
+        titles(&app.take_notices().await.unwrap()),
+        vec!["Anna finished Trash".to_owned()]
+    );
+}

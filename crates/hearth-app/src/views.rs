@@ -64,6 +64,9 @@ pub struct ChoreView {
     pub missed: String,
     pub requires_approval: bool,
     pub archived: bool,
+    /// The first day it can be due.
+    pub start: NaiveDate,
+    pub notes: String,
 }
 
 #[derive(Debug, Clone, Serialize, TS)]

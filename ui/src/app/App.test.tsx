@@ -1,10 +1,10 @@
-import { fireEvent, render, screen, waitFor } from "@testing-library/preact";
+import { act, fireEvent, render, screen, waitFor } from "@testing-library/preact";
 import { emit } from "@tauri-apps/api/event";
-import { beforeEach, describe, expect, test } from "vitest";
+import { beforeEach, describe, expect, test, vi } from "vitest";
 import type { AppState, SyncStatus } from "../bindings";
-import { fakeShell, household, localOnly, member } from "../test/fake";
+import { fakeShell, household, localOnly, member, pendingCompletion } from "../test/fake";
 import { App, Shell } from "./App";
-import { SessionProvider } from "./session";
+import { SessionProvider, TOAST_MS, useSession } from "./session";
 
 const mum = member("Mum", "parent", true);
 const anna = member("Anna", "child");
@@ -183,13 +183,17 @@ describe("the shell around the screens", () => {
     await waitFor(() => expect(shell.of("today").length).toBeGreaterThan(before));
   });
 
-  test("the approvals badge counts what waits", async () => {
-    fakeShell(household([mum, anna]), {
-      history: () => [{ kind: "completion", entry: "c/1", member: "Anna", at: "2026-11-19T10:00:00Z", status: "pending", points: 0, detail: { chore: "Dishes" } }],
+  test("the approvals badge counts every pending completion (pending_completions) and open request", async () => {
+    // More than the old history window of 200: the badge counts them all.
+    const pending = Array.from({ length: 250 }, (_, i) => pendingCompletion({ entry: `c/${i}`, member: "Anna", chore: "Dishes" }));
+    const shell = fakeShell(household([mum, anna]), {
+      pending_completions: () => pending,
       redemptions: () => [{ id: "r1", reward: "Pizza", member: "Anna", cost: 5, requested_at: "2026-11-19T10:00:00Z", status: "requested" }],
     });
     const { container } = renderShell(household([mum, anna]));
-    await waitFor(() => expect(container.querySelector('[data-nav="approvals"] .badge')?.textContent).toBe("2"));
+    await waitFor(() => expect(container.querySelector('[data-nav="approvals"] .badge')?.textContent).toBe("251"));
+    expect(shell.of("pending_completions").length).toBeGreaterThan(0);
+    expect(shell.of("history")).toEqual([]);
   });
 
   test("the theme toggle flips and remembers", async () => {
@@ -201,5 +205,49 @@ describe("the shell around the screens", () => {
     const after = document.documentElement.dataset.theme;
     expect(after).not.toBe(before);
     expect(localStorage.getItem("hearth.theme")).toBe(after);
+  });
+});
+
+describe("toasts", () => {
+  function Buttons() {
+    const s = useSession();
+    return (
+      <>
+        <button type="button" id="ok" onClick={() => s.toastInfo("All done.")} />
+        <button type="button" id="bad" onClick={() => s.toastError(new Error("That went wrong."))} />
+      </>
+    );
+  }
+
+  test("success toasts go by themselves after about 4 seconds; errors stay until closed", async () => {
+    vi.useFakeTimers();
+    try {
+      fakeShell(household([mum, anna]));
+      render(
+        <SessionProvider initial={household([mum, anna])}>
+          <Buttons />
+        </SessionProvider>,
+      );
+      fireEvent.click(document.getElementById("ok")!);
+      fireEvent.click(document.getElementById("bad")!);
+      const toasts = () => Array.from(document.querySelectorAll(".toast"));
+      expect(toasts().map((t) => [t.getAttribute("role"), t.querySelector(".toast-message")!.textContent])).toEqual([
+        ["status", "All done."],
+        ["alert", "That went wrong."],
+      ]);
+      expect(document.querySelectorAll(".toast .toast-close")).toHaveLength(2);
+      await act(async () => {
+        vi.advanceTimersByTime(TOAST_MS + 100);
+      });
+      expect(toasts().map((t) => t.getAttribute("role"))).toEqual(["alert"]);
+      await act(async () => {
+        vi.advanceTimersByTime(60_000);
+      });
+      expect(toasts()).toHaveLength(1);
+      fireEvent.click(document.querySelector(".toast-close")!);
+      expect(toasts()).toHaveLength(0);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

@@ -46,11 +46,12 @@ export interface Session {
   switchProfile(name: string): Promise<boolean>;
   /** Perform a command as the active member, or as a parent. Resolves undefined when cancelled or failed (the error is toasted). */
   run<T>(need: Need, f: (actor: Actor) => Promise<T>, opts?: RunOptions): Promise<T | undefined>;
-  /** Like `run` for commands with no actor (sync, invites): only checks who may do it. */
-  gate(need: Need, purpose?: string): Promise<Actor | null>;
   toastError(e: unknown): void;
   toastInfo(message: string): void;
 }
+
+/** How long a success toast stays. */
+export const TOAST_MS = 4000;
 
 const SessionContext = createContext<Session | null>(null);
 
@@ -134,10 +135,11 @@ export function SessionProvider(props: SessionProviderProps) {
 
   const refresh = useCallback(() => setVersion((v) => v + 1), []);
 
+  // Success toasts go by themselves after a few seconds; errors stay until closed.
   const pushToast = useCallback((t: Omit<Toast, "id">) => {
     const id = ++toastId.current;
     setToasts((ts) => [...ts.slice(-3), { ...t, id }]);
-    setTimeout(() => setToasts((ts) => ts.filter((x) => x.id !== id)), t.kind === "error" ? 9000 : 4000);
+    if (t.kind !== "error") setTimeout(() => setToasts((ts) => ts.filter((x) => x.id !== id)), TOAST_MS);
   }, []);
   const toastError = useCallback((e: unknown) => pushToast({ kind: "error", message: errorMessage(e) }), [pushToast]);
   const toastInfo = useCallback((message: string) => pushToast({ kind: "info", message }), [pushToast]);
@@ -154,7 +156,7 @@ export function SessionProvider(props: SessionProviderProps) {
       .balances()
       .then((b) => live && setBalances(b))
       .catch(() => {});
-    Promise.all([api.history(null, 200), api.redemptions()])
+    Promise.all([api.pendingCompletions(), api.redemptions()])
       .then(([h, r]) => live && setApprovals(approvalCount(h, r)))
       .catch(() => {});
     api
@@ -293,11 +295,10 @@ export function SessionProvider(props: SessionProviderProps) {
       now,
       switchProfile,
       run,
-      gate,
       toastError,
       toastInfo,
     }),
-    [appState, members, active, activeIsParent, version, refresh, balances, approvals, sync, now, switchProfile, run, gate, toastError, toastInfo],
+    [appState, members, active, activeIsParent, version, refresh, balances, approvals, sync, now, switchProfile, run, toastError, toastInfo],
   );
 
   const close = (then: () => void) => {

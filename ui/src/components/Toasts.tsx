@@ -1,5 +1,6 @@
-// Error and info toasts: errors are announced (role="alert") and show the
-// shell's message.
+// Error and info toasts (`.toast`, closed with `.toast-close`): errors are
+// announced (role="alert"), show the shell's message and stay until closed;
+// success toasts (role="status") go by themselves.
 export interface Toast {
   id: number;
   kind: "error" | "info";
@@ -15,7 +16,7 @@ export function Toasts(props: { toasts: Toast[]; onDismiss: (id: number) => void
             {t.kind === "error" ? "⚠" : "✓"}
           </span>
           <span class="toast-message">{t.message}</span>
-          <button type="button" class="icon-button" aria-label="Dismiss" onClick={() => props.onDismiss(t.id)}>
+          <button type="button" class="icon-button toast-close" aria-label="Dismiss" onClick={() => props.onDismiss(t.id)}>
             ✕
           </button>
         </div>

@@ -23,6 +23,10 @@ export function detailString(h: HistoryView, field: string): string | null {
   return typeof v === "string" ? v : typeof v === "number" ? String(v) : null;
 }
 
+/**
+ * Completions waiting for a parent, oldest first: from `pending_completions`
+ * (already just these), or picked out of any history list.
+ */
 export function pendingCompletions(history: HistoryView[]): PendingCompletion[] {
   return history
     .filter((h) => h.kind === "completion" && h.status === "pending")
@@ -46,7 +50,7 @@ export function toFulfil(redemptions: RedemptionView[]): RedemptionView[] {
   return redemptions.filter((r) => r.status === "approved").sort((a, b) => a.requested_at.localeCompare(b.requested_at));
 }
 
-/** The nav badge: things a parent has to decide. */
-export function approvalCount(history: HistoryView[], redemptions: RedemptionView[]): number {
-  return pendingCompletions(history).length + requested(redemptions).length;
+/** The nav badge: things a parent has to decide (`pending` from `pending_completions`). */
+export function approvalCount(pending: HistoryView[], redemptions: RedemptionView[]): number {
+  return pendingCompletions(pending).length + requested(redemptions).length;
 }

@@ -77,4 +77,6 @@ test("approvals: pending completions, oldest first, and the badge count", () => 
   expect(p[0]).toMatchObject({ member: "Ben", chore: "Dishes", dueDate: "2026-11-19", device: "dev-a" });
   const r = (id: string, status: string) => ({ id, reward: "x", member: "Anna", cost: 1, requested_at: "2026-11-19T10:00:00Z", status });
   expect(approvalCount(list, [r("1", "requested"), r("2", "approved"), r("3", "declined")])).toBe(3);
+  // What pending_completions sends (only pending ones) counts as it is.
+  expect(approvalCount(list.filter((x) => x.status === "pending" && x.kind === "completion"), [])).toBe(2);
 });

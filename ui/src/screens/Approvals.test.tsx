@@ -25,7 +25,11 @@ const redemption = (id: string, status: string): RedemptionView => ({
 
 function setup(state: AppState) {
   const shell = fakeShell(state, {
-    history: () => [pending, { ...pending, entry: "c2/2026-11-19", status: "approved" }],
+    // Only pending ones come from pending_completions, oldest first.
+    pending_completions: () => [pending, { ...pending, entry: "c3/2026-11-19", member: "Ben", at: "2026-11-19T11:00:00Z", detail: { ...(pending.detail as object), chore: "Beds", chore_id: "c3" } }],
+    history: () => {
+      throw { code: "internal", message: "Approvals must not read the history" };
+    },
     redemptions: () => [redemption("r1", "requested"), redemption("r2", "approved"), redemption("r3", "fulfilled")],
     review: (a) => ({ key: a.key, chore: "Dishes", member: "Anna", at: pending.at, points: 5, status: "approved" }),
     move_redemption: (a) => redemption(a.id as string, a.to as string),
@@ -42,7 +46,9 @@ test("a parent approves a completion and handles requests", async () => {
   localStorage.setItem("hearth.profile", "Mum");
   const { shell, container } = setup(household([member("Anna", "child"), member("Mum", "parent")]));
   await waitFor(() => expect(container.querySelector('[data-approval="c1/2026-11-19"]')).not.toBeNull());
-  expect(container.querySelectorAll("[data-approval]")).toHaveLength(1);
+  expect(Array.from(container.querySelectorAll("[data-approval]")).map((e) => e.getAttribute("data-approval"))).toEqual(["c1/2026-11-19", "c3/2026-11-19"]);
+  expect(container.querySelector("#pending-title")!.textContent).toBe("Chores to check (2)");
+  expect(shell.of("history")).toEqual([]);
   expect(container.querySelector('[data-approval="c1/2026-11-19"]')!.textContent).toContain("on this computer");
   expect(container.querySelector('[data-request="r1"] .approve')).not.toBeNull();
   expect(container.querySelector('[data-request="r1"] .decline')).not.toBeNull();

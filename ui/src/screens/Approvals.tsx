@@ -14,15 +14,15 @@ export function Approvals() {
   const { data, error, loading } = useLoad(
     () =>
       Promise.all([
-        api.history(null, 200),
+        api.pendingCompletions(),
         api.redemptions(),
         api.chores(),
         linked ? api.devices().catch(() => [] as DeviceView[]) : Promise.resolve([] as DeviceView[]),
       ]),
     [linked],
   );
-  const [history, redemptions, chores, devices] = data ?? [[], [], [], []];
-  const completions = pendingCompletions(history);
+  const [pending, redemptions, chores, devices] = data ?? [[], [], [], []];
+  const completions = pendingCompletions(pending);
   const asks = requested(redemptions);
   const handOver = toFulfil(redemptions);
   const choreById = new Map(chores.map((c) => [c.id, c]));
@@ -45,7 +45,7 @@ export function Approvals() {
                 <CompletionRow
                   key={c.key}
                   c={c}
-                  points={c.points || (detailChore(history, c.key, choreById)?.points ?? 0)}
+                  points={c.points || (detailChore(pending, c.key, choreById)?.points ?? 0)}
                   device={deviceLabel(c.device, devices, s.household?.device_id ?? null)}
                 />
               ))}
@@ -67,7 +67,7 @@ export function Approvals() {
 }
 
 function detailChore(
-  history: Awaited<ReturnType<typeof api.history>>,
+  history: Awaited<ReturnType<typeof api.pendingCompletions>>,
   key: string,
   chores: Map<string, Awaited<ReturnType<typeof api.chores>>[number]>,
 ) {

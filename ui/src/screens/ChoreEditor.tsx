@@ -88,8 +88,9 @@ export function ChoreEditor(props: ChoreEditorProps) {
   const [win, setWin] = useState(() => windowFromMinutes(editing?.window_minutes ?? null));
   const [approval, setApproval] = useState(editing?.requires_approval ?? false);
   const [missed, setMissed] = useState<MissedControls>(() => fromMissedSpec(editing?.missed ?? null));
-  const [start, setStart] = useState("");
-  const [notes, setNotes] = useState("");
+  // Sent back unchanged when editing, so saving never moves the start or wipes the notes.
+  const [start, setStart] = useState(editing?.start ?? "");
+  const [notes, setNotes] = useState(editing?.notes ?? "");
   const [problem, setProblem] = useState<string | null>(null);
   const [saving, setSaving] = useState(false);
   const [preview, setPreview] = useState<{ schedule: string; assign: string | null; error: string | null } | null>(null);
@@ -345,12 +346,10 @@ export function ChoreEditor(props: ChoreEditorProps) {
             <span>Count the next time from when it was done (not from the due date)</span>
           </label>
         )}
-        {!editing && (
-          <div class="field">
-            <label for="chore-start">Starting (optional)</label>
-            <input id="chore-start" type="date" value={start} onInput={(e) => setStart(e.currentTarget.value)} />
-          </div>
-        )}
+        <div class="field">
+          <label for="chore-start">{editing ? "Starting" : "Starting (optional)"}</label>
+          <input id="chore-start" type="date" value={start} onInput={(e) => setStart(e.currentTarget.value)} />
+        </div>
       </fieldset>
 
       <fieldset class="fieldset">

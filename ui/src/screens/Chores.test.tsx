@@ -1,8 +1,8 @@
 import { fireEvent, render, screen, waitFor } from "@testing-library/preact";
 import { beforeEach, describe, expect, test } from "vitest";
 import { SessionProvider } from "../app/session";
-import type { AppState, ChoreView } from "../bindings";
-import { fakeShell, household, member } from "../test/fake";
+import type { AppState } from "../bindings";
+import { chore, fakeShell, household, member } from "../test/fake";
 import { Chores } from "./Chores";
 
 const mum = member("Mum", "parent", true);
@@ -17,24 +17,6 @@ function renderChores(s: AppState = state) {
     </SessionProvider>,
   );
 }
-
-// `assignment` (plain words) is what the shell adds next to the `assign` spec.
-const chore = (p: Partial<ChoreView>): ChoreView & { assignment?: string } => ({
-  id: "c1",
-  title: "Hoover",
-  points: 8,
-  every: "day",
-  schedule: "every day",
-  due_time: null,
-  rolling: false,
-  window_minutes: null,
-  assign: "anyone",
-  assignment: "anyone",
-  missed: "skip",
-  requires_approval: false,
-  archived: false,
-  ...p,
-});
 
 const input = (id: string, value: string) => fireEvent.input(document.getElementById(id)!, { target: { value } });
 const select = (id: string, value: string) => fireEvent.change(document.getElementById(id)!, { target: { value } });
@@ -134,6 +116,34 @@ describe("Chores", () => {
       chore: "c1",
       input: { every: "month:2nd-sat", assign: "rotate:Ben,Anna", at: "10:30", missed: "overdue:3", approval: true, window_minutes: 120, points: 8 },
     });
+  });
+
+  test("editing keeps the start date and the notes (shown on the row), and sends changes to them", async () => {
+    localStorage.setItem("hearth.profile", "Mum");
+    const bins = chore({ id: "c9", title: "Bins", start: "2026-10-05", notes: "Blue bin on even weeks" });
+    const open = household([anna, member("Mum", "parent")]);
+    const shell = fakeShell(open, { chores: () => [bins, chore({ id: "c2", title: "Dust" })], update_chore: () => bins });
+    const { container } = renderChores(open);
+    await waitFor(() => expect(container.querySelector('[data-chore="Bins"]')).not.toBeNull());
+    expect(container.querySelector('[data-chore="Bins"] .chore-notes')!.textContent).toBe("Blue bin on even weeks");
+    expect(container.querySelector('[data-chore="Dust"] .chore-notes')).toBeNull();
+
+    fireEvent.click(container.querySelector('[data-chore="Bins"] .edit-chore')!);
+    expect((document.getElementById("chore-start") as HTMLInputElement).value).toBe("2026-10-05");
+    expect((document.getElementById("chore-notes") as HTMLTextAreaElement).value).toBe("Blue bin on even weeks");
+    // Saving without touching them sends them back as they were.
+    fireEvent.click(document.getElementById("save-chore")!);
+    await waitFor(() => expect(shell.of("update_chore")).toHaveLength(1));
+    expect(shell.of("update_chore")[0]).toMatchObject({ chore: "c9", input: { title: "Bins", start: "2026-10-05", notes: "Blue bin on even weeks" } });
+
+    // Changing them sends the new values.
+    await waitFor(() => expect(document.getElementById("chore-title")).toBeNull());
+    fireEvent.click(container.querySelector('[data-chore="Bins"] .edit-chore')!);
+    input("chore-start", "2026-12-01");
+    input("chore-notes", "  Green bin too  ");
+    fireEvent.click(document.getElementById("save-chore")!);
+    await waitFor(() => expect(shell.of("update_chore")).toHaveLength(2));
+    expect(shell.of("update_chore")[1]).toMatchObject({ chore: "c9", input: { start: "2026-12-01", notes: "Green bin too" } });
   });
 
   test("archiving asks first", async () => {

@@ -56,6 +56,7 @@ export function Chores() {
                   {fromMissedSpec(c.missed).policy === "overdue" ? ` · stays open when late${fromMissedSpec(c.missed).penalty ? ` (−${fromMissedSpec(c.missed).penalty})` : ""}` : ""}
                   {c.rolling ? " · counts from completion" : ""}
                 </p>
+                {c.notes.trim() && <p class="subtle small chore-notes">{c.notes}</p>}
               </div>
               <span class="points big">+{c.points}</span>
               <div class="row">

@@ -60,7 +60,9 @@ test("connecting a server, when not linked", async () => {
   fireEvent.input(document.getElementById("server-url")!, { target: { value: "https://h.example" } });
   fireEvent.input(document.getElementById("registration-secret")!, { target: { value: "s3cret" } });
   fireEvent.click(document.getElementById("connect-server")!);
-  await waitFor(() => expect(shell.of("connect_server")).toEqual([{ server: "https://h.example", registration_secret: "s3cret" }]));
+  await waitFor(() =>
+    expect(shell.of("connect_server")).toEqual([{ actor: { member: "Mum", pin: null }, server: "https://h.example", registration_secret: "s3cret" }]),
+  );
 });
 
 test("when linked: an invite shows its code and QR; devices can be revoked", async () => {
@@ -79,12 +81,59 @@ test("when linked: an invite shows its code and QR; devices can be revoked", asy
   fireEvent.change(document.getElementById("invite-role")!, { target: { value: "parent" } });
   fireEvent.click(document.getElementById("create-invite")!);
   await waitFor(() => expect(document.getElementById("invite-code")?.textContent).toBe("K7PX-Q2"));
-  expect(shell.of("invite")).toEqual([{ role: "parent" }]);
+  expect(shell.of("invite")).toEqual([{ actor: { member: "Mum", pin: null }, role: "parent" }]);
   expect(document.getElementById("qr-svg")).not.toBeNull();
   expect(container.textContent).toMatch(/expires in 1[45]:\d\d/);
   await waitFor(() => expect(container.querySelector('[data-device="d2"] .revoke-device')).not.toBeNull());
   expect(container.querySelector('[data-device="d1"] .revoke-device')).toBeNull();
   fireEvent.click(container.querySelector('[data-device="d2"] .revoke-device')!);
   fireEvent.click(document.getElementById("confirm-revoke")!);
-  await waitFor(() => expect(shell.of("revoke")).toEqual([{ device: "d2" }]));
+  await waitFor(() => expect(shell.of("revoke")).toEqual([{ actor: { member: "Mum", pin: null }, device: "d2" }]));
+});
+
+const linkedChild: SyncStatus = { ...localOnly, linked: true, server: "https://h.example", device_id: "d1", role: "child", online: true };
+const withPin = household([member("Anna", "child"), member("Mum", "parent", true)]);
+
+test("with a child at the computer, inviting asks a parent for their PIN and sends them as the actor", async () => {
+  localStorage.setItem("hearth.profile", "Anna");
+  const shell = fakeShell(withPin, {
+    sync_status: () => linkedChild,
+    devices: () => [],
+    invite: (a) => ({ code: "ZZ-9", role: a.role, expires_at: Date.now() + 60_000, qr_svg: "<svg></svg>" }),
+  });
+  render(
+    <SessionProvider initial={withPin}>
+      <Household />
+    </SessionProvider>,
+  );
+  await waitFor(() => expect(document.getElementById("create-invite")).not.toBeNull());
+  expect(document.getElementById("create-invite")!.textContent).toContain("ask a parent");
+  fireEvent.click(document.getElementById("create-invite")!);
+  fireEvent.input(await screen.findByLabelText(/PIN for Mum/), { target: { value: "2580" } });
+  fireEvent.click(document.getElementById("pin-submit")!);
+  await waitFor(() => expect(document.getElementById("invite-code")?.textContent).toBe("ZZ-9"));
+  expect(shell.of("invite")).toEqual([{ actor: { member: "Mum", pin: "2580" }, role: "child" }]);
+  // The profile stays the child's.
+  expect(localStorage.getItem("hearth.profile")).toBe("Anna");
+});
+
+test("a refused connect (denied) shows the shell's message", async () => {
+  localStorage.setItem("hearth.profile", "Anna");
+  fakeShell(withPin, {
+    connect_server: () => {
+      throw { code: "denied", message: "only a parent can do this, and Anna is a child" };
+    },
+  });
+  render(
+    <SessionProvider initial={withPin}>
+      <Household />
+    </SessionProvider>,
+  );
+  fireEvent.input(document.getElementById("server-url")!, { target: { value: "https://h.example" } });
+  fireEvent.click(document.getElementById("connect-server")!);
+  fireEvent.input(await screen.findByLabelText(/PIN for Mum/), { target: { value: "2580" } });
+  fireEvent.click(document.getElementById("pin-submit")!);
+  const toast = await screen.findByRole("alert");
+  expect(toast.textContent).toContain("only a parent can do this");
+  expect(toast.classList.contains("toast")).toBe(true);
 });

@@ -277,18 +277,12 @@ function Connect() {
       s.toastError(new Error("The server address starts with https:// (or http:// on a home network)."));
       return;
     }
-    const who = await s.gate("parent", "connect to a sync server");
-    if (!who) return;
     setBusy(true);
-    try {
-      const link = await api.connectServer(url.trim(), secret.trim() || null);
-      s.toastInfo(`Connected to ${link.server}. Invite your other computers below.`);
-    } catch (err) {
-      s.toastError(err);
-    } finally {
-      setBusy(false);
-      s.refresh();
-    }
+    const link = await s.run("parent", (actor) => api.connectServer(actor, url.trim(), secret.trim() || null), {
+      purpose: "connect to a sync server",
+    });
+    setBusy(false);
+    if (link) s.toastInfo(`Connected to ${link.server}. Invite your other computers below.`);
   };
   return (
     <form class="stack" onSubmit={connect}>
@@ -305,7 +299,7 @@ function Connect() {
       </div>
       <div class="row end">
         <button id="connect-server" type="submit" class="button primary" disabled={busy}>
-          {busy ? "Connecting…" : "Connect"}
+          {busy ? "Connecting…" : `Connect${s.activeIsParent ? "" : " (ask a parent)"}`}
         </button>
       </div>
     </form>
@@ -330,16 +324,10 @@ function Linked() {
   }, [invite]);
 
   const makeInvite = async () => {
-    const who = await s.gate("parent", "invite a computer");
-    if (!who) return;
     setBusy(true);
-    try {
-      setInvite(await api.invite(role));
-    } catch (e) {
-      s.toastError(e);
-    } finally {
-      setBusy(false);
-    }
+    const made = await s.run("parent", (actor) => api.invite(actor, role), { purpose: "invite a computer" });
+    setBusy(false);
+    if (made) setInvite(made);
   };
 
   const syncNow = async () => {
@@ -357,16 +345,10 @@ function Linked() {
 
   const revoke = async (d: DeviceView) => {
     setRevoking(null);
-    const who = await s.gate("parent", `remove ${d.name}`);
-    if (!who) return;
-    try {
-      await api.revoke(d.id);
-      s.toastInfo(`${d.name} can no longer sync.`);
-    } catch (e) {
-      s.toastError(e);
-    } finally {
-      s.refresh();
-    }
+    await s.run("parent", (actor) => api.revoke(actor, d.id), {
+      success: `${d.name} can no longer sync.`,
+      purpose: `remove ${d.name}`,
+    });
   };
 
   const liveNow = Date.now();
@@ -397,7 +379,7 @@ function Linked() {
             <option value="parent">a parent</option>
           </select>
           <button id="create-invite" type="button" class="button primary" disabled={busy} onClick={makeInvite}>
-            Make an invite code
+            Make an invite code{s.activeIsParent ? "" : " (ask a parent)"}
           </button>
         </div>
         {invite && (

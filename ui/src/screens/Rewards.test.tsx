@@ -1,8 +1,8 @@
-import { fireEvent, render, waitFor } from "@testing-library/preact";
+import { fireEvent, render, screen, waitFor } from "@testing-library/preact";
 import { beforeEach, expect, test } from "vitest";
 import { SessionProvider } from "../app/session";
 import type { RewardView } from "../bindings";
-import { fakeShell, household, member } from "../test/fake";
+import { fakeShell, household, member, type Handler } from "../test/fake";
 import { Rewards } from "./Rewards";
 
 const reward = (id: string, title: string, cost: number): RewardView => ({
@@ -18,7 +18,7 @@ const state = household([member("Anna", "child"), member("Mum", "parent")]);
 
 beforeEach(() => localStorage.setItem("hearth.profile", "Anna"));
 
-function setup(extra = {}) {
+function setup(extra: Record<string, Handler> = {}) {
   const shell = fakeShell(state, {
     rewards: () => [reward("r-pizza", "Pizza", 30), reward("r-bike", "Bike", 500)],
     balances: () => [
@@ -71,4 +71,62 @@ test("a parent adds a reward", async () => {
     actor: { member: "Mum", pin: null },
     input: { title: "Cinema", cost: 120, stock: null, approval: true, visible_to: [] },
   });
+});
+
+const value = (id: string) => (document.getElementById(id) as HTMLInputElement).value;
+const checked = (el: Element | null) => (el as HTMLInputElement).checked;
+
+test("a parent edits a reward: the form is prefilled and saving sends update_reward with the id", async () => {
+  localStorage.setItem("hearth.profile", "Mum");
+  const cinema: RewardView = { ...reward("r-cinema", "Cinema", 120), stock: 3, left: 2, visible_to: ["Anna"], requires_approval: false };
+  const { shell, container } = setup({
+    rewards: () => [cinema, reward("r-pizza", "Pizza", 30)],
+    update_reward: (a) => ({ ...cinema, ...(a.input as object) }),
+  });
+  await waitFor(() => expect(container.querySelector('[data-reward="Cinema"] .edit-reward')).not.toBeNull());
+  fireEvent.click(container.querySelector('[data-reward="Cinema"] .edit-reward')!);
+  expect(document.getElementById("new-reward")).toBeNull();
+  expect(value("reward-title")).toBe("Cinema");
+  expect(value("reward-cost")).toBe("120");
+  expect(checked(document.getElementById("reward-approval"))).toBe(false);
+  expect(checked(document.getElementById("reward-stock-on"))).toBe(true);
+  expect(value("reward-stock")).toBe("3");
+  expect(checked(container.querySelector('[data-visible-member="Anna"]'))).toBe(true);
+  expect(checked(container.querySelector('[data-visible-member="Mum"]'))).toBe(false);
+  expect(document.getElementById("save-reward")!.textContent).toBe("Save changes");
+
+  fireEvent.input(document.getElementById("reward-cost")!, { target: { value: "150" } });
+  fireEvent.click(document.getElementById("reward-approval")!);
+  fireEvent.click(document.getElementById("save-reward")!);
+  await waitFor(() => expect(shell.of("update_reward")).toHaveLength(1));
+  expect(shell.of("update_reward")[0]).toEqual({
+    actor: { member: "Mum", pin: null },
+    reward: "r-cinema",
+    input: { title: "Cinema", cost: 150, stock: 3, approval: true, visible_to: ["Anna"] },
+  });
+  expect(shell.of("add_reward")).toHaveLength(0);
+  await waitFor(() => expect(document.getElementById("reward-title")).toBeNull());
+});
+
+test("withdrawing a reward asks first, then sends archive_reward", async () => {
+  localStorage.setItem("hearth.profile", "Mum");
+  const { shell, container } = setup({ archive_reward: () => null });
+  await waitFor(() => expect(container.querySelector('[data-reward="Pizza"] .withdraw-reward')).not.toBeNull());
+  fireEvent.click(container.querySelector('[data-reward="Pizza"] .withdraw-reward')!);
+  await screen.findByText("Withdraw “Pizza”?");
+  fireEvent.click(screen.getByText("Keep it"));
+  await waitFor(() => expect(document.getElementById("confirm-withdraw")).toBeNull());
+  expect(shell.of("archive_reward")).toHaveLength(0);
+
+  fireEvent.click(container.querySelector('[data-reward="Pizza"] .withdraw-reward')!);
+  fireEvent.click(document.getElementById("confirm-withdraw")!);
+  await waitFor(() => expect(shell.of("archive_reward")).toEqual([{ actor: { member: "Mum", pin: null }, reward: "r-pizza" }]));
+  await waitFor(() => expect(document.querySelector(".toast")?.textContent).toContain("withdrawn"));
+});
+
+test("a child sees no edit or withdraw buttons", async () => {
+  const { container } = setup();
+  await waitFor(() => expect(container.querySelector('[data-reward="Pizza"]')).not.toBeNull());
+  expect(container.querySelector(".edit-reward")).toBeNull();
+  expect(container.querySelector(".withdraw-reward")).toBeNull();
 });

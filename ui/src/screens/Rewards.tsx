@@ -1,10 +1,11 @@
 // The rewards store for the active member: what they can afford, their
-// savings goal, their requests; parents add rewards and handle requests
-// right here too.
+// savings goal, their requests; parents add, change and withdraw rewards
+// and handle requests right here too.
 import { useState } from "preact/hooks";
 import * as api from "../api";
 import type { RedemptionView, RewardForm, RewardView } from "../api";
 import { useLoad, useSession } from "../app/session";
+import { Dialog } from "../components/Dialog";
 import { Balance, Empty, LoadError, Loading, ProgressBar, StatusChip } from "../components/bits";
 import { Icon } from "../components/Icon";
 import { affordability, openRequestsOf, redemptionWords, storeOrder } from "../logic/rewards";
@@ -16,7 +17,8 @@ export function Rewards() {
   const s = useSession();
   const me = s.active?.name ?? null;
   const { data, error, loading } = useLoad(() => Promise.all([api.rewards(me), api.redemptions()]), [me]);
-  const [adding, setAdding] = useState(false);
+  const [editing, setEditing] = useState<RewardView | "new" | null>(null);
+  const [withdrawing, setWithdrawing] = useState<RewardView | null>(null);
   const [busy, setBusy] = useState<string | null>(null);
   const balance = me ? s.balanceOf(me) : undefined;
   const spendable = balance?.spendable ?? 0;
@@ -40,6 +42,15 @@ export function Rewards() {
       purpose: "change the savings goal",
     });
 
+  const withdraw = async (r: RewardView) => {
+    setWithdrawing(null);
+    const out = await s.run("parent", (actor) => api.archiveReward(actor, r.id), {
+      success: `“${r.title}” is withdrawn from the store.`,
+      purpose: `withdraw “${r.title}”`,
+    });
+    if (out !== undefined && editing !== "new" && editing?.id === r.id) setEditing(null);
+  };
+
   const cancel = (r: RedemptionView) =>
     s.run("self", (actor) => api.moveRedemption(actor, r.id, "cancelled"), { success: `Cancelled “${r.reward}”.` });
 
@@ -47,8 +58,8 @@ export function Rewards() {
     <section class="screen rewards" aria-labelledby="rewards-title">
       <div class="screen-head">
         <h1 id="rewards-title">Rewards</h1>
-        {!adding && (
-          <button id="new-reward" type="button" class="button primary big" onClick={() => setAdding(true)}>
+        {!editing && (
+          <button id="new-reward" type="button" class="button primary big" onClick={() => setEditing("new")}>
             + New reward{parentHint}
           </button>
         )}
@@ -80,7 +91,13 @@ export function Rewards() {
         </div>
       )}
 
-      {adding && <RewardEditor onDone={() => setAdding(false)} />}
+      {editing && (
+        <RewardEditor
+          key={editing === "new" ? "new" : editing.id}
+          reward={editing === "new" ? null : editing}
+          onDone={() => setEditing(null)}
+        />
+      )}
 
       <LoadError error={error} />
       <Loading show={loading && !data} />
@@ -113,10 +130,34 @@ export function Rewards() {
                   </button>
                 )}
               </div>
+              {s.activeIsParent && (
+                <div class="row wrap reward-admin">
+                  <button type="button" class="button secondary edit-reward" aria-label={`Edit ${r.title}`} onClick={() => setEditing(r)}>
+                    Edit
+                  </button>
+                  <button type="button" class="button secondary withdraw-reward" aria-label={`Withdraw ${r.title}`} onClick={() => setWithdrawing(r)}>
+                    Withdraw
+                  </button>
+                </div>
+              )}
             </li>
           );
         })}
       </ul>
+
+      {withdrawing && (
+        <Dialog title={`Withdraw “${withdrawing.title}”?`} onClose={() => setWithdrawing(null)} class="narrow">
+          <p>It leaves the store and nobody can ask for it any more. Past requests and points stay in the history.</p>
+          <div class="row end">
+            <button type="button" class="button secondary" onClick={() => setWithdrawing(null)}>
+              Keep it
+            </button>
+            <button type="button" id="confirm-withdraw" class="button danger" onClick={() => withdraw(withdrawing)}>
+              Withdraw
+            </button>
+          </div>
+        </Dialog>
+      )}
 
       {me && mine.length > 0 && (
         <section class="panel" aria-labelledby="my-requests-title">
@@ -153,14 +194,16 @@ export function Rewards() {
   );
 }
 
-function RewardEditor(props: { onDone: () => void }) {
+/** The reward form: empty for a new reward, prefilled to change one. */
+function RewardEditor(props: { reward: RewardView | null; onDone: () => void }) {
   const s = useSession();
-  const [title, setTitle] = useState("");
-  const [cost, setCost] = useState("");
-  const [stockOn, setStockOn] = useState(false);
-  const [stock, setStock] = useState("1");
-  const [approval, setApproval] = useState(false);
-  const [visible, setVisible] = useState<string[]>([]);
+  const editing = props.reward;
+  const [title, setTitle] = useState(editing?.title ?? "");
+  const [cost, setCost] = useState(editing ? String(editing.cost) : "");
+  const [stockOn, setStockOn] = useState(editing?.stock != null);
+  const [stock, setStock] = useState(editing?.stock != null ? String(editing.stock) : "1");
+  const [approval, setApproval] = useState(editing?.requires_approval ?? false);
+  const [visible, setVisible] = useState<string[]>(editing?.visible_to ?? []);
   const [problem, setProblem] = useState<string | null>(null);
   const [saving, setSaving] = useState(false);
 
@@ -174,14 +217,20 @@ function RewardEditor(props: { onDone: () => void }) {
     setProblem(null);
     const form: RewardForm = { title: title.trim(), cost: c, stock: stockOn ? st : null, approval, visible_to: visible };
     setSaving(true);
-    const out = await s.run("parent", (actor) => api.addReward(actor, form), { success: `Added “${form.title}”.`, purpose: "add a reward" });
+    const out = await s.run(
+      "parent",
+      (actor) => (editing ? api.updateReward(actor, editing.id, form) : api.addReward(actor, form)),
+      editing
+        ? { success: `Saved “${form.title}”.`, purpose: "change a reward" }
+        : { success: `Added “${form.title}”.`, purpose: "add a reward" },
+    );
     setSaving(false);
     if (out) props.onDone();
   };
 
   return (
     <form class="panel reward-form" onSubmit={save} aria-labelledby="reward-form-title">
-      <h2 id="reward-form-title">New reward</h2>
+      <h2 id="reward-form-title">{editing ? `Edit “${editing.title}”` : "New reward"}</h2>
       <div class="grid two">
         <div class="field">
           <label for="reward-title">Reward</label>
@@ -238,7 +287,7 @@ function RewardEditor(props: { onDone: () => void }) {
           Cancel
         </button>
         <button id="save-reward" type="submit" class="button primary" disabled={saving}>
-          {saving ? "Saving…" : "Add reward"}
+          {saving ? "Saving…" : editing ? "Save changes" : "Add reward"}
         </button>
       </div>
     </form>

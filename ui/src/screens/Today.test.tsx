@@ -110,7 +110,7 @@ describe("Today", () => {
       verify_pin: (a) => {
         const actor = a.actor as { member: string; pin: string };
         if (actor.pin !== "2468") throw { code: "denied", message: `wrong PIN for ${actor.member}` };
-        return null;
+        return anna;
       },
     });
     const { container } = renderToday(household([anna, mum]));

@@ -1,7 +1,7 @@
 // A fake shell for component tests: `mockIPC` with per-command handlers and
 // a log of every call.
 import { mockIPC } from "@tauri-apps/api/mocks";
-import type { AppState, BalanceView, MemberView, OccurrenceView, SyncStatus } from "../bindings";
+import type { AppState, BalanceView, ChoreView, HistoryView, MemberView, OccurrenceView, RewardView, SyncStatus } from "../bindings";
 
 export type Handler = (args: Record<string, unknown>) => unknown;
 
@@ -56,6 +56,47 @@ export const occurrence = (o: Partial<OccurrenceView> & { key: string; title: st
   ...o,
 });
 
+export const chore = (c: Partial<ChoreView> = {}): ChoreView => ({
+  id: "c1",
+  title: "Hoover",
+  points: 8,
+  every: "day",
+  schedule: "every day",
+  due_time: null,
+  rolling: false,
+  window_minutes: null,
+  assign: "anyone",
+  assignment: "anyone",
+  missed: "skip",
+  requires_approval: false,
+  archived: false,
+  start: "2026-11-01",
+  notes: "",
+  ...c,
+});
+
+export const reward = (r: Partial<RewardView> & { id: string; title: string }): RewardView => ({
+  cost: 10,
+  stock: null,
+  left: null,
+  visible_to: [],
+  requires_approval: true,
+  ...r,
+});
+
+/** A completion waiting for approval, as `pending_completions` sends it. */
+export const pendingCompletion = (h: Partial<HistoryView> & { entry: string; member: string; chore: string }): HistoryView => {
+  const { chore: title, ...rest } = h;
+  return {
+    kind: "completion",
+    at: "2026-11-19T10:00:00Z",
+    status: "pending",
+    points: 0,
+    detail: { chore: title, chore_id: h.entry.split("/")[0], due_date: h.entry.split("/")[1] ?? null, device: "dev-here" },
+    ...rest,
+  };
+};
+
 export const localOnly: SyncStatus = {
   linked: false,
   server: null,
@@ -74,13 +115,20 @@ export function fakeShell(state: AppState, handlers: Record<string, Handler> = {
     members: () => state.members,
     balances: () => state.members.map((m) => balance(m.name, 0)),
     history: () => [],
+    pending_completions: () => [],
     redemptions: () => [],
     sync_status: () => localOnly,
     today: () => [],
     chores: () => [],
     rewards: () => [],
     stats: () => [],
-    verify_pin: () => null,
+    // The shell answers with the member, or `denied`.
+    verify_pin: (a) => {
+      const actor = a.actor as { member: string };
+      const m = state.members.find((x) => x.name === actor.member);
+      if (!m) throw { code: "not_found", message: `no member called ${actor.member}` };
+      return m;
+    },
     describe: (a) => ({ schedule: `desc(${a.every})`, assign: a.assign ? `who(${a.assign})` : null }),
   };
   const all = { ...defaults, ...handlers };
