@@ -14,7 +14,7 @@ use std::collections::BTreeSet;
 use chrono::{DateTime, NaiveTime, Utc};
 use serde::Serialize;
 
-use crate::{App, AppError, HistoryView, META_HOUSEHOLD, Result, sync};
+use crate::{App, AppError, HistoryView, META_HOUSEHOLD, MemberView, Result, sync};
 
 const META_BASELINE: &str = "notices_baseline";
 
@@ -188,8 +188,8 @@ impl App {
         if is_quiet(quiet, tz, now) {
             return Ok(Vec::new());
         }
-        let facts = self.facts(now).await?;
         let members = self.members().await?;
+        let facts = self.facts(now, &members).await?;
 
         let mut inner = self.inner.lock().await;
         let seen: BTreeSet<String> = inner.store.notices().await?.into_iter().collect();
@@ -230,14 +230,13 @@ impl App {
     }
 
     /// Every notification fact that holds now.
-    async fn facts(&self, now: DateTime<Utc>) -> Result<Vec<Notice>> {
+    async fn facts(&self, now: DateTime<Utc>, members: &[MemberView]) -> Result<Vec<Notice>> {
         let mut out: Vec<Notice> = self
             .history(None, RECENT)
             .await?
             .iter()
             .filter_map(entry_notice)
             .collect();
-        let members = self.members().await?;
         let balances = self.balances(None).await?;
         for m in members.iter().filter(|m| m.role == "child") {
             let Some(balance) = balances.iter().find(|b| b.member_id == m.id) else {
