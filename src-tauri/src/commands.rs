@@ -256,15 +256,7 @@ pub async fn history(
 /// Completions waiting for a parent's approval, oldest first.
 #[tauri::command(rename_all = "snake_case")]
 pub async fn pending_completions(shell: State<'_, Shell>) -> Res<Vec<HistoryView>> {
-    let mut pending: Vec<HistoryView> = shell
-        .app
-        .history(None, i64::MAX)
-        .await?
-        .into_iter()
-        .filter(|h| h.kind == "completion" && h.status == "pending")
-        .collect();
-    pending.reverse();
-    Ok(pending)
+    Ok(shell.app.pending_completions().await?)
 }
 
 #[tauri::command(rename_all = "snake_case")]

@@ -20,7 +20,7 @@ use hearth_domain::ledger::{
     Adjustment, Completion, CompletionStatus, PeriodLedger, Redemption, RedemptionOutcome,
     RedemptionStatus, Review,
 };
-use hearth_domain::occurrence::{occurrences_until, parse_occurrence_key};
+use hearth_domain::occurrence::{Occurrence, occurrences_until, parse_occurrence_key};
 use hearth_domain::perms;
 use hearth_domain::spec::AssignSpec;
 use hearth_domain::time::{local_date, period_of};
@@ -758,6 +758,14 @@ impl App {
         let now = self.now();
         let mut inner = self.inner.lock().await;
         inner.catch_up_read().await?;
+        // Today's list is projected with every change: it needs no ledger.
+        let today = local_date(inner.load().await?.household.settings.timezone, now);
+        if date.is_none_or(|d| d == today) {
+            inner.refresh_if_stale(now).await?;
+            if let Some(out) = inner.today_projected(now, member).await? {
+                return Ok(out);
+            }
+        }
         inner.load_all().await?;
         let Inner {
             loaded,
@@ -772,7 +780,6 @@ impl App {
         let member = member
             .map(|m| h.member(m).ok_or_else(|| not_found("member", m)))
             .transpose()?;
-        let today = local_date(h.settings.timezone, now);
         let date = date.unwrap_or(today);
         // Another day's list walks the chores to that day; today's uses the
         // occurrences the projections keep.
@@ -785,36 +792,14 @@ impl App {
         let (derived, _) = derive(&loaded.inputs(), occurrences, &keys, cache, now, date);
         let mut out = Vec::new();
         for (occ, state) in derived.day_list(date, today, now) {
-            let Some(chore) = h.chores.get(&occ.chore) else {
-                continue;
-            };
             if let Some(m) = member
                 && occ.assignee.as_ref().is_some_and(|a| a != &m.id)
             {
                 continue;
             }
-            let completion = loaded
-                .ledgers
-                .get(&period_of(occ.due_date))
-                .and_then(|l| l.completions.iter().find(|c| c.key == occ.key))
-                .filter(|c| c.status().is_active());
-            out.push(OccurrenceView {
-                key: occ.key.clone(),
-                chore_id: chore.id.to_string(),
-                title: chore.title.clone(),
-                points: chore.points,
-                due_date: occ.due_date,
-                due_time: chore
-                    .schedule
-                    .due_time
-                    .map(|t| t.format("%H:%M").to_string()),
-                due_at: occ.due_at,
-                assignee: occ.assignee.as_ref().map(|a| member_name(h, a)),
-                status: state.as_str().to_owned(),
-                done_by: completion.map(|c| member_name(h, &c.member)),
-            });
+            out.extend(occurrence_view(h, &loaded.ledgers, occ, state));
         }
-        out.sort_by(|a, b| (a.due_at, &a.title, &a.key).cmp(&(b.due_at, &b.title, &b.key)));
+        sort_day(&mut out);
         Ok(out)
     }
 
@@ -1264,21 +1249,43 @@ impl App {
         ))
     }
 
-    /// Redemptions, newest first.
+    /// Redemptions, newest first, from the projection: no ledger is read.
     pub async fn redemptions(&self) -> Result<Vec<RedemptionView>> {
-        let now = self.now();
         let mut inner = self.inner.lock().await;
-        inner.catch_up_read().await?;
-        let derived = inner.derive_now(now).await?;
-        let loaded = inner.load_all().await?;
-        let mut out: Vec<RedemptionView> = loaded
-            .ledgers
-            .values()
-            .flat_map(|l| &l.redemptions)
-            .map(|r| redemption_view(&loaded.household, r, derived.outcome(&r.id)))
-            .collect();
-        out.sort_by_key(|r| std::cmp::Reverse(r.requested_at));
-        Ok(out)
+        let (rows, h) = inner
+            .projected_entries(self.now(), "redemption", None)
+            .await?;
+        Ok(rows
+            .into_iter()
+            .map(|r| {
+                #[derive(serde::Deserialize)]
+                struct Detail {
+                    reward: String,
+                    cost: i64,
+                }
+                let detail = serde_json::from_str::<Detail>(&r.detail).ok();
+                RedemptionView {
+                    member: member_name(h, &MemberId(r.member_id)),
+                    reward: detail
+                        .as_ref()
+                        .map_or_else(String::new, |d| d.reward.clone()),
+                    cost: detail.map_or(0, |d| d.cost),
+                    requested_at: DateTime::from_timestamp_millis(r.at).unwrap_or_default(),
+                    id: r.entry,
+                    status: r.status,
+                }
+            })
+            .collect())
+    }
+
+    /// Completions waiting for a parent's review, oldest first.
+    pub async fn pending_completions(&self) -> Result<Vec<HistoryView>> {
+        let mut inner = self.inner.lock().await;
+        let (mut rows, h) = inner
+            .projected_entries(self.now(), "completion", Some("pending"))
+            .await?;
+        rows.reverse();
+        Ok(rows.into_iter().map(|r| history_view(h, r)).collect())
     }
 
     // ----- points ---------------------------------------------------------
@@ -1752,6 +1759,57 @@ impl Inner {
         Ok(self.loaded.as_mut().expect("loaded above"))
     }
 
+    /// Today's list as the projection holds it, while it holds (no ledger
+    /// is loaded): `None` when it has gone stale or was written by an
+    /// older version.
+    async fn today_projected(
+        &mut self,
+        now: DateTime<Utc>,
+        member: Option<&str>,
+    ) -> Result<Option<Vec<OccurrenceView>>> {
+        let valid_until = self.store.meta(META_VALID_UNTIL).await?;
+        if !valid_until
+            .and_then(|v| v.parse::<i64>().ok())
+            .is_some_and(|v| now.timestamp_millis() < v)
+        {
+            return Ok(None);
+        }
+        let rows = self.store.today().await?;
+        let loaded = self.load().await?;
+        let h = &loaded.household;
+        let member = member
+            .map(|m| h.member(m).ok_or_else(|| not_found("member", m)))
+            .transpose()?;
+        let mut out = Vec::new();
+        for (_, detail) in rows {
+            let Ok(row) = serde_json::from_str::<project::TodayRow>(&detail) else {
+                return Ok(None);
+            };
+            if let Some(m) = member
+                && row.assignee_id.as_ref().is_some_and(|a| a != m.id.as_str())
+            {
+                continue;
+            }
+            out.push(row.view);
+        }
+        sort_day(&mut out);
+        Ok(Some(out))
+    }
+
+    /// Ledger entries of one kind (and status) from the fresh projection,
+    /// newest first, and the household they belong to.
+    async fn projected_entries(
+        &mut self,
+        now: DateTime<Utc>,
+        kind: &str,
+        status: Option<&str>,
+    ) -> Result<(Vec<EntryRow>, &Household)> {
+        self.catch_up_read().await?;
+        self.refresh_if_stale(now).await?;
+        let rows = self.store.entries_of(kind, status).await?;
+        Ok((rows, &self.load().await?.household))
+    }
+
     /// Before a read that needs the documents: pick up what other processes
     /// wrote.
     async fn catch_up_read(&mut self) -> Result<()> {
@@ -2204,6 +2262,40 @@ fn completion_view(h: &Household, c: &Completion) -> CompletionView {
         points: c.points,
         status: c.effective_status(h).as_str().to_owned(),
     }
+}
+
+/// One occurrence as the views show it.
+pub(crate) fn occurrence_view(
+    h: &Household,
+    ledgers: &BTreeMap<String, PeriodLedger>,
+    occ: &Occurrence,
+    state: OccurrenceState,
+) -> Option<OccurrenceView> {
+    let chore = h.chores.get(&occ.chore)?;
+    let completion = ledgers
+        .get(&period_of(occ.due_date))
+        .and_then(|l| l.completions.iter().find(|c| c.key == occ.key))
+        .filter(|c| c.status().is_active());
+    Some(OccurrenceView {
+        key: occ.key.clone(),
+        chore_id: chore.id.to_string(),
+        title: chore.title.clone(),
+        points: chore.points,
+        due_date: occ.due_date,
+        due_time: chore
+            .schedule
+            .due_time
+            .map(|t| t.format("%H:%M").to_string()),
+        due_at: occ.due_at,
+        assignee: occ.assignee.as_ref().map(|a| member_name(h, a)),
+        status: state.as_str().to_owned(),
+        done_by: completion.map(|c| member_name(h, &c.member)),
+    })
+}
+
+/// A day's list in the order it is shown: by due time, then title.
+fn sort_day(out: &mut [OccurrenceView]) {
+    out.sort_by(|a, b| (a.due_at, &a.title, &a.key).cmp(&(b.due_at, &b.title, &b.key)));
 }
 
 fn redemption_view(

@@ -8,7 +8,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use hearth_domain::ledger::{PeriodLedger, RedemptionOutcome};
 use hearth_domain::occurrence::parse_occurrence_key;
 use hearth_domain::time::local_date;
-use hearth_domain::{ChoreId, Household, MemberId};
+use hearth_domain::{Household, MemberId};
 use hearth_store::{BalanceRow, EntryRow, WeekRow};
 use sha2::{Digest, Sha256};
 
@@ -192,27 +192,21 @@ pub(crate) async fn project(
     }
     *weeks = Some(new_weeks);
 
-    // Today.
-    let title = |c: &ChoreId| {
-        h.chores
-            .get(c)
-            .map_or_else(|| c.to_string(), |c| c.title.clone())
-    };
+    // Today, as the views show it.
     let today_rows: Vec<(String, String, String)> = derived
         .day_list(today, today, now)
         .into_iter()
-        .map(|(o, state)| {
-            (
+        .filter_map(|(o, state)| {
+            let view = crate::occurrence_view(h, &loaded.ledgers, o, state)?;
+            let row = TodayRow {
+                view,
+                assignee_id: o.assignee.as_ref().map(ToString::to_string),
+            };
+            Some((
                 o.key.clone(),
                 o.due_date.to_string(),
-                serde_json::json!({
-                    "chore": title(&o.chore),
-                    "assignee": o.assignee.as_ref().map(|a| member_name(h, a)),
-                    "due_at": o.due_at,
-                    "status": state.as_str(),
-                })
-                .to_string(),
-            )
+                serde_json::to_string(&row).expect("a view serializes"),
+            ))
         })
         .collect();
     // Only today's rows that changed.
@@ -253,6 +247,15 @@ pub(crate) async fn project(
     }
     *entries = Some(cached);
     Ok(events)
+}
+
+/// A row of `proj_today`: the occurrence as the views show it, and whose it
+/// is (for one member's list).
+#[derive(serde::Serialize, serde::Deserialize)]
+pub(crate) struct TodayRow {
+    #[serde(flatten)]
+    pub view: crate::OccurrenceView,
+    pub assignee_id: Option<String>,
 }
 
 /// One month's history rows, with a fingerprint of what each row was built

@@ -324,3 +324,94 @@ async fn notifications_are_told_once_from_the_household_state() {
         vec!["Anna finished Trash".to_owned()]
     );
 }
+
+/// Whether the app has read any ledger document.
+async fn ledgers_loaded(app: &App) -> bool {
+    let inner = app.inner.lock().await;
+    inner.loaded.as_ref().is_some_and(|l| l.ledgers_loaded)
+}
+
+#[tokio::test]
+async fn the_first_screens_come_from_the_projections_without_the_ledgers() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = Clock::at(t(8, 0));
+    let app = family(dir.path(), &clock).await;
+    app.add_chore(
+        &Actor::default(),
+        ChoreInput {
+            title: "Bins".into(),
+            points: 2,
+            every: "day".into(),
+            at: Some("10:30".into()),
+            ..ChoreInput::default()
+        },
+    )
+    .await
+    .unwrap();
+    app.add_reward(
+        &Actor::default(),
+        RewardInput {
+            title: "Film night".into(),
+            cost: 5,
+            approval: true,
+            ..RewardInput::default()
+        },
+    )
+    .await
+    .unwrap();
+    app.done(&anna(), "Dishes", "Anna", None).await.unwrap();
+    app.adjust(&Actor::default(), "Anna", 5, "tidy room")
+        .await
+        .unwrap();
+    app.redeem(&anna(), "Film night", "Anna").await.unwrap();
+    drop(app);
+
+    // A fresh process answers Today, redemptions and approvals from the
+    // projections alone.
+    let app = App::open_with_clock(dir.path(), clock.clock())
+        .await
+        .unwrap();
+    let everyone = serde_json::to_value(app.today(None, None).await.unwrap()).unwrap();
+    let annas = serde_json::to_value(app.today(Some("Anna"), None).await.unwrap()).unwrap();
+    let redemptions = serde_json::to_value(app.redemptions().await.unwrap()).unwrap();
+    let pending = app.pending_completions().await.unwrap();
+    assert!(!ledgers_loaded(&app).await, "a ledger was read");
+    assert_eq!(everyone.as_array().unwrap().len(), 2, "{everyone}");
+    assert_eq!(pending.len(), 1);
+    assert_eq!(pending[0].status, "pending");
+    assert_eq!(redemptions[0]["reward"], "Film night");
+    assert_eq!(redemptions[0]["status"], "requested");
+    assert_eq!(redemptions[0]["member"], "Anna");
+
+    // The same answers derived from the documents (the projection made stale).
+    {
+        let mut inner = app.inner.lock().await;
+        inner
+            .store
+            .set_meta(crate::META_VALID_UNTIL, "0")
+            .await
+            .unwrap();
+    }
+    assert_eq!(
+        serde_json::to_value(app.today(None, None).await.unwrap()).unwrap(),
+        everyone
+    );
+    assert!(ledgers_loaded(&app).await);
+    assert_eq!(
+        serde_json::to_value(app.today(Some("Anna"), None).await.unwrap()).unwrap(),
+        annas
+    );
+    assert_eq!(
+        serde_json::to_value(app.redemptions().await.unwrap()).unwrap(),
+        redemptions
+    );
+    // Later that day the due time has passed: the projection is refreshed.
+    clock.set(t(10, 0));
+    let later = app.today(None, None).await.unwrap();
+    assert!(
+        later
+            .iter()
+            .any(|o| o.title == "Bins" && o.status == "overdue"),
+        "{later:?}"
+    );
+}

@@ -1,7 +1,7 @@
 //! What the shells show: plain, serializable view types.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 #[derive(Debug, Clone, Serialize, TS)]
@@ -81,7 +81,7 @@ pub struct RewardView {
     pub requires_approval: bool,
 }
 
-#[derive(Debug, Clone, Serialize, TS)]
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
 pub struct OccurrenceView {
     pub key: String,
     pub chore_id: String,

@@ -280,6 +280,30 @@ impl Store {
         Ok(rows.into_iter().map(entry_row).collect())
     }
 
+    /// Ledger entries of one kind (and status), newest first.
+    pub async fn entries_of(&mut self, kind: &str, status: Option<&str>) -> Result<Vec<EntryRow>> {
+        let rows = sqlx::query(
+            "SELECT kind, entry, member_id, at, status, points, detail FROM proj_entry
+             WHERE kind = ?1 AND (?2 IS NULL OR status = ?2) ORDER BY at DESC, entry",
+        )
+        .bind(kind)
+        .bind(status)
+        .fetch_all(&mut self.conn)
+        .await?;
+        Ok(rows.into_iter().map(entry_row).collect())
+    }
+
+    /// Today's occurrences as last projected: `(key, detail)`.
+    pub async fn today(&mut self) -> Result<Vec<(String, String)>> {
+        let rows = sqlx::query("SELECT key, detail FROM proj_today ORDER BY key")
+            .fetch_all(&mut self.conn)
+            .await?;
+        Ok(rows
+            .into_iter()
+            .map(|r| (r.get("key"), r.get("detail")))
+            .collect())
+    }
+
     pub async fn weeks(&mut self) -> Result<Vec<WeekRow>> {
         let rows =
             sqlx::query("SELECT week, member_id, points FROM proj_week ORDER BY week, member_id")
