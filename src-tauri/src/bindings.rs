@@ -10,8 +10,8 @@ use hearth_app::{
 use ts_rs::{Config, TS};
 
 use crate::commands::{
-    ActorArg, AppState, ChoreForm, Described, ErrorBody, Invite, JoinInput, NewHousehold,
-    NewMember, RewardForm, SettingsForm,
+    ActorArg, AppState, ChoreForm, Completed, Described, ErrorBody, Invite, JoinInput,
+    NewHousehold, NewMember, RewardForm, SettingsForm,
 };
 use crate::{PullProgress, SyncEvent};
 
@@ -51,6 +51,7 @@ fn bindings() -> String {
         decl::<SettingsForm>(&cfg),
         decl::<Described>(&cfg),
         decl::<Invite>(&cfg),
+        decl::<Completed>(&cfg),
         decl::<SyncEvent>(&cfg),
         decl::<PullProgress>(&cfg),
     ];

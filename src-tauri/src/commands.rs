@@ -183,6 +183,14 @@ pub struct Described {
     pub assign: Option<String>,
 }
 
+/// A completion made or undone, and the balances it leaves: the window
+/// shows the new balance without another round trip.
+#[derive(Debug, Serialize, TS)]
+pub struct Completed {
+    pub completion: CompletionView,
+    pub balances: Vec<BalanceView>,
+}
+
 /// An invite, with its code as a QR code (SVG markup).
 #[derive(Debug, Serialize, TS)]
 pub struct Invite {
@@ -421,13 +429,23 @@ pub async fn done(
     actor: ActorArg,
     key: String,
     by: String,
-) -> Res<CompletionView> {
-    Ok(shell.app.done(&actor.into(), &key, &by, None).await?)
+) -> Res<Completed> {
+    let completion = shell.app.done(&actor.into(), &key, &by, None).await?;
+    completed(&shell, completion).await
 }
 
 #[tauri::command(rename_all = "snake_case")]
-pub async fn undo(shell: State<'_, Shell>, actor: ActorArg, key: String) -> Res<CompletionView> {
-    Ok(shell.app.undo(&actor.into(), &key).await?)
+pub async fn undo(shell: State<'_, Shell>, actor: ActorArg, key: String) -> Res<Completed> {
+    let completion = shell.app.undo(&actor.into(), &key).await?;
+    completed(&shell, completion).await
+}
+
+/// The answer to a one-click done or undo, with the balances it leaves.
+async fn completed(shell: &Shell, completion: CompletionView) -> Res<Completed> {
+    Ok(Completed {
+        completion,
+        balances: shell.app.balances(None).await?,
+    })
 }
 
 #[tauri::command(rename_all = "snake_case")]

@@ -388,9 +388,7 @@ fn main() {
                     wake.notify_one();
                 }
             });
-            let linked = tauri::async_runtime::block_on(app.sync_status(false))
-                .map(|s| s.linked)
-                .unwrap_or(false);
+            let linked = tauri::async_runtime::block_on(app.linked()).unwrap_or(false);
             if linked {
                 start_sync(&shell, &handle);
             }

@@ -66,8 +66,8 @@ export const updateChore = (actor: B.Actor, chore: string, input: B.ChoreForm) =
 export const archiveChore = (actor: B.Actor, chore: string) =>
   call<null>("archive_chore", { actor, chore });
 export const done = (actor: B.Actor, key: string, by: string) =>
-  call<B.CompletionView>("done", { actor, key, by });
-export const undo = (actor: B.Actor, key: string) => call<B.CompletionView>("undo", { actor, key });
+  call<B.Completed>("done", { actor, key, by });
+export const undo = (actor: B.Actor, key: string) => call<B.Completed>("undo", { actor, key });
 export const voidEntry = (actor: B.Actor, key: string, reason: string) =>
   call<B.CompletionView>("void", { actor, key, reason });
 export const review = (actor: B.Actor, key: string, verdict: "approve" | "reject") =>

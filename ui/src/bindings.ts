@@ -85,7 +85,8 @@ linked: boolean, server: string | null, device_id: string | null, role: string |
  */
 online: boolean, last_synced_at: string | null, 
 /**
- * Local changes the server is not known to have.
+ * Local changes the server is not known to have (0 with no server:
+ * there is nowhere to send them).
  */
 pending_changes: number, };
 
@@ -126,6 +127,8 @@ streak: string | null, };
 export type Described = { schedule: string, assign: string | null, };
 
 export type Invite = { code: string, role: string, expires_at: number, qr_svg: string, };
+
+export type Completed = { completion: CompletionView, balances: Array<BalanceView>, };
 
 export type SyncEvent = { 
 /**

@@ -74,7 +74,8 @@ pub struct SyncStatus {
     /// Whether the server answered just now.
     pub online: bool,
     pub last_synced_at: Option<DateTime<Utc>>,
-    /// Local changes the server is not known to have.
+    /// Local changes the server is not known to have (0 with no server:
+    /// there is nowhere to send them).
     pub pending_changes: usize,
 }
 
@@ -163,6 +164,11 @@ fn device_name() -> String {
 }
 
 impl App {
+    /// Whether this device is linked to a sync server (reads no document).
+    pub async fn linked(&self) -> Result<bool> {
+        Ok(self.link().await?.is_some())
+    }
+
     async fn link(&self) -> Result<Option<Link>> {
         let mut inner = self.inner.lock().await;
         let store = &mut inner.store;
@@ -392,7 +398,10 @@ impl App {
             let mut inner = self.inner.lock().await;
             inner.store.meta(META_LAST_SYNCED).await?
         };
-        let pending = self.pending_changes().await?;
+        let pending = match link {
+            Some(_) => self.pending_changes().await?,
+            None => 0,
+        };
         let online = match (&link, probe) {
             (Some(link), true) => http()?
                 .get(format!("{}/healthz", link.server))

@@ -39,6 +39,8 @@ export interface Session {
   refresh(): void;
   balances: BalanceView[];
   balanceOf(member: string): BalanceView | undefined;
+  /** Show balances a command answered with, before the reload that follows it. */
+  showBalances(balances: BalanceView[]): void;
   approvals: number;
   sync: SyncInfo;
   now: number;
@@ -290,6 +292,7 @@ export function SessionProvider(props: SessionProviderProps) {
       refresh,
       balances,
       balanceOf: (member: string) => balances.find((b) => b.member === member),
+      showBalances: setBalances,
       approvals,
       sync,
       now,

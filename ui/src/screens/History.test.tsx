@@ -53,7 +53,7 @@ test("a parent voids a completion with a reason", async () => {
 
 test("a child undoes their own recent completion; no void for children", async () => {
   localStorage.setItem("hearth.profile", "Anna");
-  const shell = fakeShell(state, { history: () => [entry({})], undo: (a) => ({ key: a.key, status: "voided" }) });
+  const shell = fakeShell(state, { history: () => [entry({})], undo: (a) => ({ completion: { key: a.key, status: "voided" }, balances: [] }) });
   const { container } = renderWith(<History />);
   await waitFor(() => expect(container.querySelector('[data-entry="c1/2026-11-19"] .undo-entry')).not.toBeNull());
   expect(container.querySelector(".void-entry")).toBeNull();

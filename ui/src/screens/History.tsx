@@ -31,7 +31,15 @@ export function History() {
   const tz = s.household?.timezone ?? "UTC";
 
   const undo = (h: HistoryView) =>
-    s.run("self", (actor) => api.undo(actor, h.entry), { success: `Undone: “${entryTitle(h)}”.` });
+    s.run(
+      "self",
+      async (actor) => {
+        const u = await api.undo(actor, h.entry);
+        s.showBalances(u.balances);
+        return u.completion;
+      },
+      { success: `Undone: “${entryTitle(h)}”.` },
+    );
 
   return (
     <section class="screen history" aria-labelledby="history-title">

@@ -2,7 +2,7 @@ import { fireEvent, render, screen, waitFor, within } from "@testing-library/pre
 import { beforeEach, describe, expect, test } from "vitest";
 import { SessionProvider } from "../app/session";
 import type { OccurrenceView } from "../bindings";
-import { fakeShell, household, member, occurrence } from "../test/fake";
+import { balance, fakeShell, household, member, occurrence } from "../test/fake";
 import { Today } from "./Today";
 
 const mum = member("Mum", "parent", true);
@@ -23,13 +23,15 @@ function liveToday(list: OccurrenceView[]) {
       const o = list.find((x) => x.key === a.key)!;
       o.status = "done";
       o.done_by = a.by as string;
-      return { key: o.key, chore: o.title, member: a.by, at: "2026-11-19T12:00:00Z", points: o.points, status: "approved" };
+      const completion = { key: o.key, chore: o.title, member: a.by, at: "2026-11-19T12:00:00Z", points: o.points, status: "approved" };
+      return { completion, balances: [balance(a.by as string, o.points)] };
     },
     undo: (a: Record<string, unknown>) => {
       const o = list.find((x) => x.key === a.key)!;
       o.status = "due";
       o.done_by = null;
-      return { key: o.key, chore: o.title, member: "Anna", at: "2026-11-19T12:00:00Z", points: 0, status: "voided" };
+      const completion = { key: o.key, chore: o.title, member: "Anna", at: "2026-11-19T12:00:00Z", points: 0, status: "voided" };
+      return { completion, balances: [balance("Anna", 0)] };
     },
   };
 }
@@ -145,6 +147,20 @@ describe("Today", () => {
     fireEvent.keyDown(pin, { key: "Escape" });
     await waitFor(() => expect(document.getElementById("pin-input")).toBeNull());
     expect(shell.of("done")).toHaveLength(0);
+  });
+
+  test("the new balance comes with done's answer, before the reload", async () => {
+    let reloads = 0;
+    fakeShell(household([member("Anna", "child"), mum]), {
+      ...liveToday([occurrence({ key: "c1/2026-11-19", title: "Dishes", assignee: "Anna" })]),
+      // The first load answers; reloads never do.
+      balances: () => (reloads++ === 0 ? [balance("Anna", 0)] : new Promise(() => {})),
+    });
+    const { container } = renderToday(household([member("Anna", "child"), mum]));
+    const points = () => container.querySelector('[data-balance="Anna"]')?.getAttribute("data-points");
+    await waitFor(() => expect(points()).toBe("0"));
+    fireEvent.click(container.querySelector(".done-button")!);
+    await waitFor(() => expect(points()).toBe("5"));
   });
 
   test("the shell's error is shown in an alert", async () => {

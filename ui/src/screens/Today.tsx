@@ -30,7 +30,15 @@ export function Today() {
     if (!s.active) return;
     const by = completer(o, s.active.name);
     setBusy(o.key);
-    const done = await s.run("self", (actor) => api.done(actor, o.key, by), { purpose: `tick off “${o.title}”` });
+    const done = await s.run(
+      "self",
+      async (actor) => {
+        const r = await api.done(actor, o.key, by);
+        s.showBalances(r.balances);
+        return r.completion;
+      },
+      { purpose: `tick off “${o.title}”` },
+    );
     setBusy(null);
     if (done) {
       setRecent((r) => [...r.filter((k) => k !== o.key), o.key]);
@@ -44,7 +52,15 @@ export function Today() {
 
   const undo = async (o: OccurrenceView) => {
     setBusy(o.key);
-    const r = await s.run("self", (actor) => api.undo(actor, o.key), { success: `“${o.title}” is open again.` });
+    const r = await s.run(
+      "self",
+      async (actor) => {
+        const u = await api.undo(actor, o.key);
+        s.showBalances(u.balances);
+        return u.completion;
+      },
+      { success: `“${o.title}” is open again.` },
+    );
     setBusy(null);
     if (r) setRecent((keys) => keys.filter((k) => k !== o.key));
   };
