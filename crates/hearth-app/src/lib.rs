@@ -1768,9 +1768,9 @@ impl Inner {
         member: Option<&str>,
     ) -> Result<Option<Vec<OccurrenceView>>> {
         let valid_until = self.store.meta(META_VALID_UNTIL).await?;
-        if !valid_until
+        if valid_until
             .and_then(|v| v.parse::<i64>().ok())
-            .is_some_and(|v| now.timestamp_millis() < v)
+            .is_none_or(|v| now.timestamp_millis() >= v)
         {
             return Ok(None);
         }
