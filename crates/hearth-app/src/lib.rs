@@ -761,8 +761,9 @@ impl App {
         // Today's list is projected with every change: it needs no ledger.
         let today = local_date(inner.load().await?.household.settings.timezone, now);
         if date.is_none_or(|d| d == today) {
-            inner.refresh_if_stale(now).await?;
-            if let Some(out) = inner.today_projected(now, member).await? {
+            if inner.refresh_if_stale(now).await?
+                && let Some(out) = inner.today_projected(member).await?
+            {
                 return Ok(out);
             }
         }
@@ -1258,18 +1259,12 @@ impl App {
         Ok(rows
             .into_iter()
             .map(|r| {
-                #[derive(serde::Deserialize)]
-                struct Detail {
-                    reward: String,
-                    cost: i64,
-                }
-                let detail = serde_json::from_str::<Detail>(&r.detail).ok();
+                let detail = serde_json::from_str::<project::RedemptionDetail>(&r.detail)
+                    .unwrap_or_default();
                 RedemptionView {
                     member: member_name(h, &MemberId(r.member_id)),
-                    reward: detail
-                        .as_ref()
-                        .map_or_else(String::new, |d| d.reward.clone()),
-                    cost: detail.map_or(0, |d| d.cost),
+                    reward: detail.reward,
+                    cost: detail.cost,
                     requested_at: DateTime::from_timestamp_millis(r.at).unwrap_or_default(),
                     id: r.entry,
                     status: r.status,
@@ -1759,21 +1754,13 @@ impl Inner {
         Ok(self.loaded.as_mut().expect("loaded above"))
     }
 
-    /// Today's list as the projection holds it, while it holds (no ledger
-    /// is loaded): `None` when it has gone stale or was written by an
-    /// older version.
+    /// Today's list as the projection holds it (no ledger is loaded), once
+    /// `refresh_if_stale` has said it holds: `None` when its rows were
+    /// written by an older version.
     async fn today_projected(
         &mut self,
-        now: DateTime<Utc>,
         member: Option<&str>,
     ) -> Result<Option<Vec<OccurrenceView>>> {
-        let valid_until = self.store.meta(META_VALID_UNTIL).await?;
-        if valid_until
-            .and_then(|v| v.parse::<i64>().ok())
-            .is_none_or(|v| now.timestamp_millis() >= v)
-        {
-            return Ok(None);
-        }
         let rows = self.store.today().await?;
         let loaded = self.load().await?;
         let h = &loaded.household;
@@ -1837,19 +1824,22 @@ impl Inner {
 
     /// Projections are written with every change; they only go stale when
     /// time passes a due time, an expiry or midnight. Reads refresh them then.
-    async fn refresh_if_stale(&mut self, now: DateTime<Utc>) -> Result<()> {
+    /// Answers whether they hold at `now`: false only before there is a
+    /// household.
+    async fn refresh_if_stale(&mut self, now: DateTime<Utc>) -> Result<bool> {
         let valid_until = self.store.meta(META_VALID_UNTIL).await?;
         if valid_until
             .and_then(|v| v.parse::<i64>().ok())
             .is_some_and(|v| now.timestamp_millis() < v)
         {
-            return Ok(());
+            return Ok(true);
         }
         if self.store.meta(META_HOUSEHOLD).await?.is_none() {
-            return Ok(());
+            return Ok(false);
         }
         self.load_all().await?;
-        self.write_projections_standalone(now).await
+        self.write_projections_standalone(now).await?;
+        Ok(true)
     }
 
     async fn write_projections_standalone(&mut self, now: DateTime<Utc>) -> Result<()> {

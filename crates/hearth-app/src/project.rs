@@ -283,12 +283,14 @@ struct CompletionDetail<'a> {
     reason: Option<&'a str>,
 }
 
-#[derive(serde::Serialize)]
-struct RedemptionDetail<'a> {
-    reward: &'a str,
-    cost: i64,
-    device: &'a str,
-    status_by: Option<&'a str>,
+/// What a redemption's row keeps beyond the common columns; `redemptions`
+/// reads it back.
+#[derive(Default, serde::Serialize, serde::Deserialize)]
+pub(crate) struct RedemptionDetail {
+    pub(crate) reward: String,
+    pub(crate) cost: i64,
+    pub(crate) device: String,
+    pub(crate) status_by: Option<String>,
 }
 
 #[derive(serde::Serialize)]
@@ -381,10 +383,11 @@ fn period_rows(
                 reward: h
                     .rewards
                     .get(&r.reward)
-                    .map_or(r.reward.as_str(), |w| &w.title),
+                    .map_or(r.reward.as_str(), |w| &w.title)
+                    .to_owned(),
                 cost: r.cost,
-                device: r.device.as_str(),
-                status_by: r.status_by.as_ref().and_then(&name),
+                device: r.device.as_str().to_owned(),
+                status_by: r.status_by.as_ref().and_then(&name).map(str::to_owned),
             }),
         });
     }
