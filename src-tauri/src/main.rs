@@ -286,6 +286,30 @@ fn instance_id(identifier: &str, data_dir: &std::path::Path, default: bool) -> S
     }
 }
 
+/// The window is drawn by the CPU: WebKit's accelerated compositing holds a
+/// GL context and its layers in the web process (about 100 MB where Mesa
+/// renders in software), for screens that are lists and buttons. Set before
+/// the page is first drawn; `HEARTH_GPU=1` keeps WebKit's default.
+fn render_without_gpu(window: &tauri::WebviewWindow) {
+    if std::env::var_os("HEARTH_GPU").is_some_and(|v| v == "1") {
+        return;
+    }
+    #[cfg(target_os = "linux")]
+    {
+        let result = window.with_webview(|webview| {
+            use webkit2gtk::{HardwareAccelerationPolicy, SettingsExt, WebViewExt};
+            if let Some(settings) = webview.inner().settings() {
+                settings.set_hardware_acceleration_policy(HardwareAccelerationPolicy::Never);
+            }
+        });
+        if let Err(e) = result {
+            tracing::warn!("cannot set the webview's rendering: {e}");
+        }
+    }
+    #[cfg(not(target_os = "linux"))]
+    let _ = window;
+}
+
 fn main() {
     tracing_subscriber::fmt()
         .with_env_filter(
@@ -373,6 +397,9 @@ fn main() {
         ])
         .setup(move |tauri_app| {
             let handle = tauri_app.handle().clone();
+            if let Some(window) = handle.get_webview_window("main") {
+                render_without_gpu(&window);
+            }
             let shell = tauri_app.state::<Shell>();
             // Every change, made here or arriving through sync, refreshes
             // the window and wakes the notifier.

@@ -760,12 +760,11 @@ impl App {
         inner.catch_up_read().await?;
         // Today's list is projected with every change: it needs no ledger.
         let today = local_date(inner.load().await?.household.settings.timezone, now);
-        if date.is_none_or(|d| d == today) {
-            if inner.refresh_if_stale(now).await?
-                && let Some(out) = inner.today_projected(member).await?
-            {
-                return Ok(out);
-            }
+        if date.is_none_or(|d| d == today)
+            && inner.refresh_if_stale(now).await?
+            && let Some(out) = inner.today_projected(member).await?
+        {
+            return Ok(out);
         }
         inner.load_all().await?;
         let Inner {
