@@ -149,8 +149,31 @@ impl Window {
         })
     }
 
+    /// Ends the session and waits for the app to exit. WebKitWebDriver ends
+    /// the app with the session, but not always before tauri-driver is
+    /// stopped; an app left running keeps its data dir's single-instance
+    /// name, and the next start on that data dir would hand over to it and
+    /// exit at once.
     pub async fn close(self) -> Result<()> {
         self.client.close().await?;
+        let deadline = Instant::now() + Duration::from_secs(5);
+        loop {
+            let left = app_pids(&self.data_dir);
+            if left.is_empty() {
+                break;
+            }
+            let signal = if Instant::now() < deadline {
+                "-TERM"
+            } else {
+                "-KILL"
+            };
+            for pid in left {
+                let _ = Command::new("kill")
+                    .args([signal, &pid.to_string()])
+                    .status();
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
         Ok(())
     }
 
@@ -310,4 +333,30 @@ impl Window {
         std::fs::write(&path, png)?;
         Ok(path)
     }
+}
+
+/// The app processes running on `data_dir` (given as one of their
+/// arguments).
+pub fn app_pids(data_dir: &Path) -> Vec<u32> {
+    let dir = data_dir.display().to_string();
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir("/proc").into_iter().flatten().flatten() {
+        let Ok(pid) = entry.file_name().to_string_lossy().parse::<u32>() else {
+            continue;
+        };
+        if let Ok(cmd) = std::fs::read(entry.path().join("cmdline"))
+            && cmd.split(|b| *b == 0).any(|arg| arg == dir.as_bytes())
+            && name_of(pid).starts_with("hearth-desktop")
+        {
+            out.push(pid);
+        }
+    }
+    out
+}
+
+/// A process's name (`/proc/PID/comm`, at most 15 characters).
+pub fn name_of(pid: u32) -> String {
+    std::fs::read_to_string(format!("/proc/{pid}/comm"))
+        .map(|s| s.trim().to_owned())
+        .unwrap_or_default()
 }

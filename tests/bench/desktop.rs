@@ -19,7 +19,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use anyhow::{Context, Result};
 use hearth_tests::Hearth;
-use hearth_tests::desktop::Window;
+use hearth_tests::desktop::{Window, app_pids, name_of};
 use serde_json::Value;
 
 fn runs() -> usize {
@@ -168,22 +168,6 @@ fn process_start(pid: u32) -> Result<SystemTime> {
     Ok(now - since_start)
 }
 
-/// Processes whose command line names `needle`.
-fn pids_with(needle: &str) -> Vec<u32> {
-    let mut out = Vec::new();
-    for entry in std::fs::read_dir("/proc").into_iter().flatten().flatten() {
-        let Ok(pid) = entry.file_name().to_string_lossy().parse::<u32>() else {
-            continue;
-        };
-        if let Ok(cmd) = std::fs::read(entry.path().join("cmdline"))
-            && String::from_utf8_lossy(&cmd).contains(needle)
-        {
-            out.push(pid);
-        }
-    }
-    out
-}
-
 fn parent_of(pid: u32) -> Option<u32> {
     let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
     stat.rsplit_once(')')?
@@ -192,12 +176,6 @@ fn parent_of(pid: u32) -> Option<u32> {
         .nth(1)?
         .parse()
         .ok()
-}
-
-fn name_of(pid: u32) -> String {
-    std::fs::read_to_string(format!("/proc/{pid}/comm"))
-        .map(|s| s.trim().to_owned())
-        .unwrap_or_default()
 }
 
 /// A process's resident memory in KiB: `(rss, pss)`. RSS counts every
@@ -219,9 +197,9 @@ fn memory_kb(pid: u32) -> (u64, u64) {
 
 /// The app process running on `data_dir`.
 fn app_pid(data_dir: &Path) -> Result<u32> {
-    pids_with(&data_dir.display().to_string())
+    app_pids(data_dir)
         .into_iter()
-        .find(|p| name_of(*p).starts_with("hearth-desktop"))
+        .next()
         .context("the app process is not running")
 }
 
