@@ -325,12 +325,28 @@ impl Window {
                 vec![],
             )
             .await?;
-        tokio::time::sleep(Duration::from_millis(300)).await;
-        let png = self.client.screenshot().await?;
         let dir = screenshot_dir();
         std::fs::create_dir_all(&dir)?;
         let path = dir.join(format!("{name}.png"));
-        std::fs::write(&path, png)?;
+        // The pixels on the display, as a family sees them: WebDriver's own
+        // screenshot waits for a composited frame, which never comes while
+        // the window is drawn by the CPU (WebKitGTK 2.50).
+        let pid = *app_pids(&self.data_dir)
+            .first()
+            .context("the app process is not running")?;
+        let found = Command::new("xdotool")
+            .args(["search", "--onlyvisible", "--pid", &pid.to_string()])
+            .output()
+            .context("xdotool")?;
+        let window = String::from_utf8_lossy(&found.stdout)
+            .lines()
+            .next()
+            .map(str::to_owned)
+            .context("the app's window is not on the display")?;
+        // In front of any other app's window (two computers share a display).
+        run("xdotool", &["windowraise", &window])?;
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        run("import", &["-window", &window, &path.display().to_string()])?;
         Ok(path)
     }
 }
@@ -359,4 +375,14 @@ pub fn name_of(pid: u32) -> String {
     std::fs::read_to_string(format!("/proc/{pid}/comm"))
         .map(|s| s.trim().to_owned())
         .unwrap_or_default()
+}
+
+fn run(program: &str, args: &[&str]) -> Result<()> {
+    let status = Command::new(program)
+        .args(args)
+        .stdin(Stdio::null())
+        .status()
+        .with_context(|| format!("cannot run {program}"))?;
+    anyhow::ensure!(status.success(), "{program} {args:?} failed: {status}");
+    Ok(())
 }
