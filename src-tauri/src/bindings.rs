@@ -5,13 +5,13 @@
 use hearth_app::sync::{DeviceView, InviteView, Link, SyncReport, SyncStatus};
 use hearth_app::{
     BalanceView, ChoreView, CompletionView, GoalView, HistoryView, HouseholdView, MemberView,
-    OccurrenceView, RedemptionView, RewardView, StreakView, WeekView,
+    OccurrenceView, RedemptionView, RewardInput, RewardView, StreakView, WeekView,
 };
 use ts_rs::{Config, TS};
 
 use crate::commands::{
     ActorArg, AppState, ChoreForm, Completed, Described, ErrorBody, Invite, JoinInput,
-    NewHousehold, NewMember, RewardForm, SettingsForm,
+    NewHousehold, NewMember, SettingsForm,
 };
 use crate::{PullProgress, SyncEvent};
 
@@ -47,7 +47,7 @@ fn bindings() -> String {
         decl::<JoinInput>(&cfg),
         decl::<NewMember>(&cfg),
         decl::<ChoreForm>(&cfg),
-        decl::<RewardForm>(&cfg),
+        decl::<RewardInput>(&cfg),
         decl::<SettingsForm>(&cfg),
         decl::<Described>(&cfg),
         decl::<Invite>(&cfg),

@@ -142,29 +142,6 @@ impl TryFrom<ChoreForm> for ChoreInput {
     }
 }
 
-#[derive(Debug, Deserialize, TS)]
-pub struct RewardForm {
-    pub title: String,
-    #[ts(type = "number")]
-    pub cost: i64,
-    #[ts(type = "number | null")]
-    pub stock: Option<i64>,
-    pub approval: bool,
-    pub visible_to: Vec<String>,
-}
-
-impl From<RewardForm> for RewardInput {
-    fn from(f: RewardForm) -> Self {
-        RewardInput {
-            title: f.title,
-            cost: f.cost,
-            stock: f.stock,
-            approval: f.approval,
-            visible_to: f.visible_to,
-        }
-    }
-}
-
 /// Settings to change; `null` leaves one as it is.
 #[derive(Debug, Deserialize, TS)]
 pub struct SettingsForm {
@@ -497,9 +474,9 @@ pub async fn adjust(
 pub async fn add_reward(
     shell: State<'_, Shell>,
     actor: ActorArg,
-    input: RewardForm,
+    input: RewardInput,
 ) -> Res<RewardView> {
-    Ok(shell.app.add_reward(&actor.into(), input.into()).await?)
+    Ok(shell.app.add_reward(&actor.into(), input).await?)
 }
 
 #[tauri::command(rename_all = "snake_case")]
@@ -507,11 +484,11 @@ pub async fn update_reward(
     shell: State<'_, Shell>,
     actor: ActorArg,
     reward: String,
-    input: RewardForm,
+    input: RewardInput,
 ) -> Res<RewardView> {
     Ok(shell
         .app
-        .update_reward(&actor.into(), &reward, input.into())
+        .update_reward(&actor.into(), &reward, input)
         .await?)
 }
 

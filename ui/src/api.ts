@@ -76,9 +76,9 @@ export const adjust = (actor: B.Actor, member: string, points: number, reason: s
   call<B.HistoryView>("adjust", { actor, member, points, reason });
 
 // ----- rewards -----------------------------------------------------------
-export const addReward = (actor: B.Actor, input: B.RewardForm) =>
+export const addReward = (actor: B.Actor, input: B.RewardInput) =>
   call<B.RewardView>("add_reward", { actor, input });
-export const updateReward = (actor: B.Actor, reward: string, input: B.RewardForm) =>
+export const updateReward = (actor: B.Actor, reward: string, input: B.RewardInput) =>
   call<B.RewardView>("update_reward", { actor, reward, input });
 /** Withdraws a reward from the store; its history stays. */
 export const archiveReward = (actor: B.Actor, reward: string) => call<null>("archive_reward", { actor, reward });

@@ -112,7 +112,7 @@ export type ChoreForm = { title: string, points: number, every: string, at: stri
  */
 start: string | null, notes: string, };
 
-export type RewardForm = { title: string, cost: number, stock: number | null, approval: boolean, visible_to: Array<string>, };
+export type RewardInput = { title: string, cost: number, stock: number | null, approval: boolean, visible_to: Array<string>, };
 
 export type SettingsForm = { name: string | null, timezone: string | null, 
 /**

@@ -154,8 +154,8 @@ pub struct SettingsInput {
     pub quiet_hours: Option<Option<(NaiveTime, NaiveTime)>>,
 }
 
-/// A reward as entered.
-#[derive(Debug, Clone, Default)]
+/// A reward as entered (also the desktop window's form).
+#[derive(Debug, Clone, Default, serde::Deserialize, ts_rs::TS)]
 pub struct RewardInput {
     pub title: String,
     pub cost: i64,

@@ -3,7 +3,7 @@
 // and handle requests right here too.
 import { useState } from "preact/hooks";
 import * as api from "../api";
-import type { RedemptionView, RewardForm, RewardView } from "../api";
+import type { RedemptionView, RewardInput, RewardView } from "../api";
 import { useLoad, useSession } from "../app/session";
 import { Dialog } from "../components/Dialog";
 import { Balance, Empty, LoadError, Loading, ProgressBar, StatusChip } from "../components/bits";
@@ -215,7 +215,7 @@ function RewardEditor(props: { reward: RewardView | null; onDone: () => void }) 
     if (cost.trim() === "" || !Number.isInteger(c) || c < 0 || c > 1_000_000) return setProblem("The cost is a whole number of points.");
     if (stockOn && (!Number.isInteger(st) || st < 0)) return setProblem("The stock is a whole number.");
     setProblem(null);
-    const form: RewardForm = { title: title.trim(), cost: c, stock: stockOn ? st : null, approval, visible_to: visible };
+    const form: RewardInput = { title: title.trim(), cost: c, stock: stockOn ? st : null, approval, visible_to: visible };
     setSaving(true);
     const out = await s.run(
       "parent",
