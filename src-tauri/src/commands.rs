@@ -342,6 +342,24 @@ pub async fn add_member(
 }
 
 #[tauri::command(rename_all = "snake_case")]
+pub async fn rename_member(
+    shell: State<'_, Shell>,
+    actor: ActorArg,
+    member: String,
+    name: String,
+) -> Res<MemberView> {
+    Ok(shell
+        .app
+        .rename_member(&actor.into(), &member, &name)
+        .await?)
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn archive_member(shell: State<'_, Shell>, actor: ActorArg, member: String) -> Res<()> {
+    Ok(shell.app.archive_member(&actor.into(), &member).await?)
+}
+
+#[tauri::command(rename_all = "snake_case")]
 pub async fn set_pin(
     shell: State<'_, Shell>,
     actor: ActorArg,

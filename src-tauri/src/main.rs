@@ -373,6 +373,8 @@ fn main() {
             commands::join_household,
             commands::update_settings,
             commands::add_member,
+            commands::rename_member,
+            commands::archive_member,
             commands::set_pin,
             commands::set_goal,
             commands::add_chore,

@@ -53,6 +53,10 @@ export const updateSettings = (actor: B.Actor, input: B.SettingsForm) =>
   call<B.HouseholdView>("update_settings", { actor, input });
 export const addMember = (actor: B.Actor, input: B.NewMember) =>
   call<B.MemberView>("add_member", { actor, input });
+export const renameMember = (actor: B.Actor, member: string, name: string) =>
+  call<B.MemberView>("rename_member", { actor, member, name });
+export const archiveMember = (actor: B.Actor, member: string) =>
+  call<null>("archive_member", { actor, member });
 export const setPin = (actor: B.Actor, member: string, pin: string | null) =>
   call<null>("set_pin", { actor, member, pin });
 export const setGoal = (actor: B.Actor, member: string, reward: string | null) =>

@@ -514,6 +514,60 @@ impl App {
         Ok(member_view(&member))
     }
 
+    /// Renames a member (by id or name); their history follows the new name.
+    pub async fn rename_member(
+        &self,
+        actor: &Actor,
+        member: &str,
+        name: &str,
+    ) -> Result<MemberView> {
+        let now = self.now();
+        let name = name.trim().to_owned();
+        check_name(&name)?;
+        let member = self
+            .write(now, actor, |w, me| {
+                perms::can_edit_household(me)?;
+                let mut m = w.member(member)?.clone();
+                if w.household().member(&name).is_some_and(|o| o.id != m.id) {
+                    return Err(AppError::Conflict(format!(
+                        "there is already a member called '{name}'"
+                    )));
+                }
+                m.name = name.clone();
+                w.household_doc()?.put_member(&m)?;
+                Ok(m)
+            })
+            .await?;
+        Ok(member_view(&member))
+    }
+
+    /// Takes a member out of the household (by id or name): they leave the
+    /// member list, Today and every rotation; their history and points stay
+    /// in the ledgers. A household keeps at least one parent.
+    pub async fn archive_member(&self, actor: &Actor, member: &str) -> Result<()> {
+        let now = self.now();
+        self.write(now, actor, |w, me| {
+            perms::can_edit_household(me)?;
+            let mut m = w.member(member)?.clone();
+            let parents_left = w
+                .household()
+                .members
+                .values()
+                .filter(|o| !o.archived && o.role == Role::Parent && o.id != m.id)
+                .count();
+            if m.role == Role::Parent && parents_left == 0 {
+                return Err(AppError::Conflict(format!(
+                    "{} is the household's only parent",
+                    m.name
+                )));
+            }
+            m.archived = true;
+            w.household_doc()?.put_member(&m)?;
+            Ok(())
+        })
+        .await
+    }
+
     /// Sets a member's roster week (`None`: every week).
     pub async fn set_roster(
         &self,

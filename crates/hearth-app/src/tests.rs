@@ -415,3 +415,87 @@ async fn the_first_screens_come_from_the_projections_without_the_ledgers() {
         "{later:?}"
     );
 }
+
+#[tokio::test]
+async fn members_are_renamed_and_archived_with_their_history_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = Clock::at(t(8, 0));
+    let app = family(dir.path(), &clock).await;
+    let mum = Actor::default();
+    let c = app.done(&anna(), "Dishes", "Anna", None).await.unwrap();
+    app.review(&mum, &c.key, Verdict::Approve).await.unwrap();
+
+    // A child cannot rename anyone; names follow the same rules as new ones.
+    let err = app
+        .rename_member(&anna(), "Anna", "Annie")
+        .await
+        .unwrap_err();
+    assert!(matches!(err, AppError::Denied(_)), "{err}");
+    let err = app.rename_member(&mum, "Anna", "mum").await.unwrap_err();
+    assert!(matches!(err, AppError::Conflict(_)), "{err}");
+    let err = app.rename_member(&mum, "Anna", "A/B").await.unwrap_err();
+    assert!(matches!(err, AppError::Invalid(_)), "{err}");
+
+    // Renamed: the list, the history, the balance and Today say the new name.
+    let annie = app.rename_member(&mum, "anna", " Annie ").await.unwrap();
+    assert_eq!(annie.name, "Annie");
+    let names = |ms: Vec<crate::MemberView>| ms.into_iter().map(|m| m.name).collect::<Vec<_>>();
+    assert_eq!(names(app.members().await.unwrap()), ["Annie", "Mum"]);
+    let history = app.history(None, 100).await.unwrap();
+    assert!(history.iter().any(|h| h.member == "Annie"));
+    assert!(history.iter().all(|h| h.member != "Anna"));
+    assert_eq!(app.balances(Some("Annie")).await.unwrap()[0].spendable, 5);
+    assert!(
+        app.today(Some("Annie"), None)
+            .await
+            .unwrap()
+            .iter()
+            .any(|o| o.assignee.as_deref() == Some("Annie"))
+    );
+
+    // The only parent stays; a child leaves the list, balances and Today,
+    // and their history stays.
+    let err = app.archive_member(&mum, "Mum").await.unwrap_err();
+    assert!(matches!(err, AppError::Conflict(_)), "{err}");
+    let as_annie = Actor {
+        member: Some("Annie".into()),
+        ..Actor::default()
+    };
+    let err = app.archive_member(&as_annie, "Annie").await.unwrap_err();
+    assert!(matches!(err, AppError::Denied(_)), "{err}");
+    app.archive_member(&mum, "Annie").await.unwrap();
+    assert_eq!(names(app.members().await.unwrap()), ["Mum"]);
+    assert!(
+        app.balances(None)
+            .await
+            .unwrap()
+            .iter()
+            .all(|b| b.member != "Annie")
+    );
+    assert!(
+        app.today(None, None)
+            .await
+            .unwrap()
+            .iter()
+            .all(|o| o.assignee.as_deref() != Some("Annie"))
+    );
+    assert!(
+        app.history(None, 100)
+            .await
+            .unwrap()
+            .iter()
+            .any(|h| h.member == "Annie")
+    );
+    let err = app.rename_member(&mum, "Annie", "Anna").await.unwrap_err();
+    assert!(matches!(err, AppError::NotFound { .. }), "{err}");
+
+    // Another process on the same data dir sees both.
+    let other = App::open_with_clock(dir.path(), clock.clock())
+        .await
+        .unwrap();
+    assert_eq!(names(other.members().await.unwrap()), ["Mum"]);
+    // The name is free again for someone new.
+    app.add_member(&mum, "Annie", Role::Child, None)
+        .await
+        .unwrap();
+}

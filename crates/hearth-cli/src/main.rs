@@ -214,6 +214,11 @@ enum MemberCmd {
     },
     /// List members.
     List,
+    /// Rename a member (parents); their history follows.
+    Rename { name: String, new_name: String },
+    /// Take a member out of the household (parents): they leave the list,
+    /// Today and rotations; their history stays.
+    Remove { name: String },
     /// Put a member on duty only in roster week A or B (or every week).
     Roster {
         name: String,
@@ -402,6 +407,16 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             };
             let m = app.add_member(&actor, &name, role, pin.as_deref()).await?;
             out.show(&m, |m| format!("added {} ({})", m.name, m.role))?;
+        }
+        Command::Member(MemberCmd::Rename { name, new_name }) => {
+            let m = app.rename_member(&actor, &name, &new_name).await?;
+            out.show(&m, |m| format!("{name} is now {}", m.name))?;
+        }
+        Command::Member(MemberCmd::Remove { name }) => {
+            app.archive_member(&actor, &name).await?;
+            if !out.json {
+                println!("removed {name}; their history stays");
+            }
         }
         Command::Member(MemberCmd::Roster { name, week }) => {
             let week = match week {

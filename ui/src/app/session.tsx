@@ -126,9 +126,23 @@ export function SessionProvider(props: SessionProviderProps) {
     if (activeName) writeStored(PROFILE_KEY, activeName);
   }, [activeName]);
 
-  // A profile that vanished (renamed or archived elsewhere): fall back.
+  // The member at the computer, by id: a rename (here or on another
+  // computer) keeps them at it.
+  const activeId = useRef<string | null>(null);
+  useEffect(() => {
+    if (active) activeId.current = active.id;
+  }, [active]);
+
+  // A profile that vanished: renamed, it follows the new name; archived,
+  // the computer falls back to another profile.
   useEffect(() => {
     if (!active && members.length) {
+      const renamed = members.find((m) => m.id === activeId.current);
+      if (renamed) {
+        if (pinRef.current) pinRef.current = { member: renamed.name, pin: pinRef.current.pin };
+        setActiveName(renamed.name);
+        return;
+      }
       const next = initialProfile(members, null, props.deviceRole ?? null);
       setActiveName(next?.name ?? null);
       pinRef.current = null;

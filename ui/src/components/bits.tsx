@@ -1,4 +1,5 @@
-// Small shared pieces: avatar, progress bar, balance, empty and error states.
+// Small shared pieces: avatar, progress bar, balance, empty and error states,
+// a dialog form's end.
 import type { ComponentChildren } from "preact";
 import { colourSlot, initial } from "../logic/profile";
 
@@ -47,4 +48,25 @@ export function Loading(props: { show: boolean }) {
 
 export function StatusChip(props: { status: string; label?: string }) {
   return <span class={`chip status-${props.status}`}>{props.label ?? props.status}</span>;
+}
+
+/** The end of a dialog's form: its problem, if any, then Cancel and the submit button. */
+export function FormEnd(props: { problem: string | null; onCancel: () => void; submitId: string; submit: ComponentChildren; danger?: boolean }) {
+  return (
+    <>
+      {props.problem && (
+        <p class="field-error" role="alert">
+          {props.problem}
+        </p>
+      )}
+      <div class="row end">
+        <button type="button" class="button secondary" onClick={props.onCancel}>
+          Cancel
+        </button>
+        <button id={props.submitId} type="submit" class={props.danger ? "button danger" : "button primary"}>
+          {props.submit}
+        </button>
+      </div>
+    </>
+  );
 }

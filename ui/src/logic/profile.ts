@@ -35,6 +35,13 @@ export function colourSlot(name: string): number {
 }
 
 /** A PIN is 4 to 6 digits (the shell's rule); empty means none. */
+/** Why a member's name can't be used, or null. */
+export function nameProblem(name: string): string | null {
+  if (!name.trim()) return "Type a name.";
+  if (/[,:/]/.test(name)) return "Names can’t contain , : or /.";
+  return null;
+}
+
 export function pinProblem(pin: string): string | null {
   if (pin === "") return null;
   return /^\d{4,6}$/.test(pin) ? null : "A PIN is 4 to 6 digits.";

@@ -6,7 +6,7 @@ import type { DeviceView, HistoryView } from "../api";
 import { useLoad, useSession } from "../app/session";
 import { Dialog } from "../components/Dialog";
 import { Icon } from "../components/Icon";
-import { Avatar, Empty, LoadError, Loading, StatusChip } from "../components/bits";
+import { Avatar, Empty, FormEnd, LoadError, Loading, StatusChip } from "../components/bits";
 import { detailString } from "../logic/approvals";
 import { canUndoEntry, canVoid, deviceLabel, entryTitle, KIND_ICONS, reviewWords, signedPoints } from "../logic/history";
 import { formatWhen, relativeTime } from "../logic/time";
@@ -125,19 +125,7 @@ function VoidDialog(props: { entry: HistoryView; onClose: () => void }) {
         <p>The points are taken back. The entry stays in the history.</p>
         <label for="void-reason">Why?</label>
         <input id="void-reason" value={reason} autofocus onInput={(e) => setReason(e.currentTarget.value)} />
-        {problem && (
-          <p class="field-error" role="alert">
-            {problem}
-          </p>
-        )}
-        <div class="row end">
-          <button type="button" class="button secondary" onClick={props.onClose}>
-            Cancel
-          </button>
-          <button id="void-submit" type="submit" class="button danger">
-            Void it
-          </button>
-        </div>
+        <FormEnd problem={problem} onCancel={props.onClose} submitId="void-submit" submit="Void it" danger />
       </form>
     </Dialog>
   );
@@ -189,19 +177,7 @@ function AdjustDialog(props: { initialMember: string; onClose: () => void }) {
         <input id="adjust-points" type="number" min={1} step={1} value={points} onInput={(e) => setPoints(e.currentTarget.value)} />
         <label for="adjust-reason">Why</label>
         <input id="adjust-reason" value={reason} onInput={(e) => setReason(e.currentTarget.value)} />
-        {problem && (
-          <p class="field-error" role="alert">
-            {problem}
-          </p>
-        )}
-        <div class="row end">
-          <button type="button" class="button secondary" onClick={props.onClose}>
-            Cancel
-          </button>
-          <button id="adjust-submit" type="submit" class="button primary">
-            Save
-          </button>
-        </div>
+        <FormEnd problem={problem} onCancel={props.onClose} submitId="adjust-submit" submit="Save" />
       </form>
     </Dialog>
   );

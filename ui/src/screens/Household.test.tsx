@@ -137,3 +137,47 @@ test("a refused connect (denied) shows the shell's message", async () => {
   expect(toast.textContent).toContain("only a parent can do this");
   expect(toast.classList.contains("toast")).toBe(true);
 });
+
+test("a parent renames a member and removes another; the one at the computer can't be removed", async () => {
+  const shell = fakeShell(state, { rename_member: (a) => member(a.name as string, "child"), archive_member: () => null });
+  const { container } = renderIt();
+  expect(container.querySelector('[data-member="Mum"] .remove-member')).toBeNull();
+  fireEvent.click(container.querySelector('[data-member="Anna"] .rename-member')!);
+  const input = document.getElementById("new-name") as HTMLInputElement;
+  expect(input.value).toBe("Anna");
+  fireEvent.input(input, { target: { value: "An/na" } });
+  fireEvent.click(document.getElementById("save-name")!);
+  expect((await screen.findByRole("alert")).textContent).toMatch(/can’t contain/);
+  fireEvent.input(input, { target: { value: " Annie " } });
+  fireEvent.click(document.getElementById("save-name")!);
+  await waitFor(() => expect(shell.of("rename_member")).toEqual([{ actor: { member: "Mum", pin: null }, member: "Anna", name: "Annie" }]));
+  await waitFor(() => expect(document.getElementById("new-name")).toBeNull());
+
+  fireEvent.click(container.querySelector('[data-member="Anna"] .remove-member')!);
+  fireEvent.click(document.getElementById("confirm-remove-member")!);
+  await waitFor(() => expect(shell.of("archive_member")).toEqual([{ actor: { member: "Mum", pin: null }, member: "Anna" }]));
+  await waitFor(() => expect(document.getElementById("confirm-remove-member")).toBeNull());
+});
+
+test("renaming the member at the computer keeps them at it", async () => {
+  // Another parent is there to fall back to, were the rename taken for a removal.
+  const two = household([member("Anna", "child"), member("Dad", "parent"), member("Mum", "parent")]);
+  let current = two;
+  fakeShell(two, {
+    app_state: () => current,
+    rename_member: (a) => {
+      current = household([...two.members.slice(0, 2), { ...member("Mum", "parent"), name: a.name as string }]);
+      return current.members[2];
+    },
+  });
+  const { container } = render(
+    <SessionProvider initial={two}>
+      <Household />
+    </SessionProvider>,
+  );
+  fireEvent.click(container.querySelector('[data-member="Mum"] .rename-member')!);
+  fireEvent.input(document.getElementById("new-name")!, { target: { value: "Mother" } });
+  fireEvent.click(document.getElementById("save-name")!);
+  await waitFor(() => expect(container.querySelector('[data-member="Mother"]')?.textContent).toMatch(/using the computer now/));
+  await waitFor(() => expect(localStorage.getItem("hearth.profile")).toBe("Mother"));
+});

@@ -5,8 +5,8 @@ import * as api from "../api";
 import type { DeviceView, Invite } from "../api";
 import { useLoad, useSession } from "../app/session";
 import { Dialog } from "../components/Dialog";
-import { Avatar, LoadError, StatusChip } from "../components/bits";
-import { pinProblem } from "../logic/profile";
+import { Avatar, FormEnd, LoadError, StatusChip } from "../components/bits";
+import { nameProblem, pinProblem } from "../logic/profile";
 import { fromQuiet, quietProblem, streakProblem, streakWords, toQuiet, toStreak, type QuietControls, type StreakRule } from "../logic/settings";
 import { countdown, relativeTime, timeZones } from "../logic/time";
 
@@ -30,12 +30,14 @@ function Members() {
   const [pin, setPin] = useState("");
   const [problem, setProblem] = useState<string | null>(null);
   const [pinFor, setPinFor] = useState<string | null>(null);
+  const [renaming, setRenaming] = useState<string | null>(null);
+  const [removing, setRemoving] = useState<string | null>(null);
 
   const add = async (e: Event) => {
     e.preventDefault();
     const n = name.trim();
-    if (!n) return setProblem("Type a name.");
-    if (/[,:/]/.test(n)) return setProblem("Names can’t contain , : or /.");
+    const np = nameProblem(n);
+    if (np) return setProblem(np);
     const pp = pinProblem(pin);
     if (pp) return setProblem(pp);
     setProblem(null);
@@ -47,6 +49,14 @@ function Members() {
       setName("");
       setPin("");
     }
+  };
+
+  const remove = async (member: string) => {
+    const out = await s.run("parent", (actor) => api.archiveMember(actor, member), {
+      success: `${member} is no longer in the household. Their history stays.`,
+      purpose: `remove ${member}`,
+    });
+    if (out !== undefined) setRemoving(null);
   };
 
   const clearPin = (member: string) =>
@@ -73,6 +83,14 @@ function Members() {
               {m.has_pin && (
                 <button type="button" class="button secondary clear-pin" onClick={() => clearPin(m.name)}>
                   Remove PIN
+                </button>
+              )}
+              <button type="button" class="button secondary rename-member" aria-label={`Rename ${m.name}`} onClick={() => setRenaming(m.name)}>
+                Rename
+              </button>
+              {s.active?.name !== m.name && (
+                <button type="button" class="button danger remove-member" aria-label={`Remove ${m.name}`} onClick={() => setRemoving(m.name)}>
+                  Remove
                 </button>
               )}
             </div>
@@ -110,7 +128,47 @@ function Members() {
         </div>
       </form>
       {pinFor && <SetPinDialog member={pinFor} onClose={() => setPinFor(null)} />}
+      {renaming && <RenameDialog member={renaming} onClose={() => setRenaming(null)} />}
+      {removing && (
+        <Dialog title={`Remove ${removing} from the household?`} onClose={() => setRemoving(null)} class="narrow">
+          <p>They leave Today, the rotations and the profile list. Their history and points stay.</p>
+          <div class="row end">
+            <button type="button" class="button secondary" onClick={() => setRemoving(null)}>
+              Keep them
+            </button>
+            <button id="confirm-remove-member" type="button" class="button danger" onClick={() => remove(removing)}>
+              Remove{s.activeIsParent ? "" : " (ask a parent)"}
+            </button>
+          </div>
+        </Dialog>
+      )}
     </section>
+  );
+}
+
+function RenameDialog(props: { member: string; onClose: () => void }) {
+  const s = useSession();
+  const [name, setName] = useState(props.member);
+  const [problem, setProblem] = useState<string | null>(null);
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    const n = name.trim();
+    const np = nameProblem(n);
+    if (np) return setProblem(np);
+    const out = await s.run("parent", (actor) => api.renameMember(actor, props.member, n), {
+      success: `${props.member} is now ${n}.`,
+      purpose: `rename ${props.member}`,
+    });
+    if (out !== undefined) props.onClose();
+  };
+  return (
+    <Dialog title={`Rename ${props.member}`} onClose={props.onClose} class="narrow">
+      <form class="stack" onSubmit={submit}>
+        <label for="new-name">Name</label>
+        <input id="new-name" maxLength={40} autofocus value={name} onInput={(e) => setName(e.currentTarget.value)} />
+        <FormEnd problem={problem} onCancel={props.onClose} submitId="save-name" submit="Rename" />
+      </form>
+    </Dialog>
   );
 }
 
@@ -134,19 +192,7 @@ function SetPinDialog(props: { member: string; onClose: () => void }) {
       <form class="stack" onSubmit={submit}>
         <label for="new-pin">New PIN (4–6 digits)</label>
         <input id="new-pin" type="password" inputMode="numeric" maxLength={6} autoComplete="new-password" autofocus value={pin} onInput={(e) => setPin(e.currentTarget.value.replace(/\D/g, ""))} />
-        {problem && (
-          <p class="field-error" role="alert">
-            {problem}
-          </p>
-        )}
-        <div class="row end">
-          <button type="button" class="button secondary" onClick={props.onClose}>
-            Cancel
-          </button>
-          <button id="save-pin" type="submit" class="button primary">
-            Save PIN
-          </button>
-        </div>
+        <FormEnd problem={problem} onCancel={props.onClose} submitId="save-pin" submit="Save PIN" />
       </form>
     </Dialog>
   );
