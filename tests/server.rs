@@ -225,6 +225,16 @@ impl Server {
 impl Drop for Server {
     fn drop(&mut self) {
         self.kill();
+        // A failing test shows the server's side of the story.
+        if std::thread::panicking() {
+            let log = self.log();
+            let lines: Vec<&str> = log.lines().collect();
+            let tail = &lines[lines.len().saturating_sub(60)..];
+            eprintln!("--- hearth-server's log, last {} lines ---", tail.len());
+            for line in tail {
+                eprintln!("{line}");
+            }
+        }
         if self.owns_database
             && let Some((_, name)) = self.database.rsplit_once('/')
         {
