@@ -491,11 +491,7 @@ impl App {
         let member = self
             .write(now, actor, |w, me| {
                 perms::can_edit_household(me)?;
-                if w.household().member(&name).is_some() {
-                    return Err(AppError::Conflict(format!(
-                        "there is already a member called '{name}'"
-                    )));
-                }
+                name_free(w.household(), &name, None)?;
                 let id = MemberId(new_id());
                 let member = Member {
                     pin_hash: pin.map(|p| pin_hash(&id, p)),
@@ -528,11 +524,7 @@ impl App {
             .write(now, actor, |w, me| {
                 perms::can_edit_household(me)?;
                 let mut m = w.member(member)?.clone();
-                if w.household().member(&name).is_some_and(|o| o.id != m.id) {
-                    return Err(AppError::Conflict(format!(
-                        "there is already a member called '{name}'"
-                    )));
-                }
+                name_free(w.household(), &name, Some(&m.id))?;
                 m.name = name.clone();
                 w.household_doc()?.put_member(&m)?;
                 Ok(m)
@@ -2183,6 +2175,16 @@ fn resolve_actor<'h>(
         ))),
         _ => Ok(member),
     }
+}
+
+/// No other active member goes by `name` (`except` is the one being renamed).
+fn name_free(h: &Household, name: &str, except: Option<&MemberId>) -> Result<()> {
+    if h.member(name).is_some_and(|o| Some(&o.id) != except) {
+        return Err(AppError::Conflict(format!(
+            "there is already a member called '{name}'"
+        )));
+    }
+    Ok(())
 }
 
 fn check_name(name: &str) -> Result<()> {
